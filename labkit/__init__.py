@@ -1,0 +1,1 @@
+"""Color Lab toolkit: k-means color compression and colorization agents."""

@@ -1,0 +1,18 @@
+"""Shared test setup: headless matplotlib, and small images for quick tests."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def tiny_photo():
+    """A 40×60 crop of the bundled cat photo: real colors, fast to process."""
+    from labkit.images import load_image
+
+    return np.ascontiguousarray(load_image("chelsea")[100:140, 150:210])

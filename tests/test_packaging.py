@@ -1,0 +1,66 @@
+"""The repository's own promises: one source of dependencies, a working command line entry."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"pillow": "pillow", "scikit-learn": "scikit-learn"}  # PyPI name -> conda-forge name
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*", requirement)
+    assert match, requirement
+    return match.group(1).lower(), match.group(2).replace(" ", "")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        reqs += extra
+    return dict(_split(r) for r in reqs)
+
+
+def _conda_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, spec = _split(dep)
+            if name not in ("python", "pip"):
+                names[name] = spec
+    return names
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    pyproject = {CONDA_NAMES.get(n, n): spec for n, spec in _pyproject_requirements().items()}
+    assert _conda_requirements() == pyproject
+
+
+def test_environment_yml_installs_the_package_editable():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_block = [d for d in env["dependencies"] if isinstance(d, dict)]
+    assert pip_block == [{"pip": ["-e ."]}]
+
+
+def test_conda_python_bound_matches_requires_python():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert python == ["python" + project["requires-python"]]
+
+
+def test_ci_constraints_pin_every_declared_dependency():
+    pins = {}
+    for line in (ROOT / ".ci" / "constraints.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            line = line.split(";")[0]
+            name, version = line.split("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    missing = [n for n in _pyproject_requirements() if n.replace("_", "-") not in pins]
+    assert missing == []
