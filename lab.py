@@ -44,8 +44,6 @@ def run(*args: str | Path) -> None:
 
 def ensure_environment() -> Path:
     """Create .venv and install labkit with its test tools, unless already up to date."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"Color Lab needs Python 3.10 or newer; this is {sys.version.split()[0]}")
     python = venv_python()
     fingerprint = setup_fingerprint()
     if python.exists() and STAMP.exists() and STAMP.read_text() == fingerprint:
