@@ -6,44 +6,63 @@
 >>> q.palette.shape
 (8, 3)
 
-The public names below are the contract the notebooks rely on. Each is imported from
-its module the first time it is used, so ``import labkit`` (and the ``labkit`` command)
-start quickly and matplotlib, plotly and ipywidgets load only when a view needs them.
+The algorithms are imported here; the views (``plots``, ``colorspace``, ``widgets``) load
+the first time they are used, so ``import labkit`` and the ``labkit`` command start
+without matplotlib, plotly or ipywidgets.
 """
 
 from __future__ import annotations
 
 import importlib
 
+from labkit import metrics
+from labkit.colorize import Colorized, colorize
+from labkit.compress import Compressed, color_histogram, compress, elbow, find_elbow
+from labkit.images import (
+    MAX_PIXELS,
+    as_rgb_image,
+    load_image,
+    sample_images,
+    sample_path,
+    save_image,
+    split_halves,
+    to_gray,
+)
+from labkit.kmeans import KMeansResult, assign_labels, init_centroids, kmeans, update_centroids
+from labkit.knn import KNNAgent
+from labkit.mlp import MLP
+from labkit.neural import NeuralAgent
+from labkit.patches import patch_features
+
 __version__ = "0.1.0"
 
-_PUBLIC = {
-    "labkit.images": ["load_image", "save_image", "to_gray", "split_halves", "sample_images",
-                      "sample_path", "as_rgb_image", "MAX_PIXELS"],
-    "labkit.kmeans": ["kmeans", "KMeansResult", "init_centroids", "assign_labels",
-                      "update_centroids"],
-    "labkit.compress": ["compress", "Compressed", "color_histogram", "elbow", "find_elbow"],
-    "labkit.patches": ["patch_features"],
-    "labkit.knn": ["KNNAgent"],
-    "labkit.mlp": ["MLP"],
-    "labkit.neural": ["NeuralAgent"],
-    "labkit.colorize": ["colorize", "Colorized"],
-    "labkit.colorspace": ["color_space_figure"],
+_LAZY = {
+    "color_space_figure": "labkit.colorspace",
+    "centroid_path_figure": "labkit.colorspace",
+    "plots": None,
+    "colorspace": None,
+    "widgets": None,
+    "cli": None,
 }
-_SUBMODULES = ["images", "kmeans", "compress", "patches", "knn", "mlp", "neural", "colorize",
-               "metrics", "plots", "colorspace", "widgets", "cli"]
-_HOME = {name: module for module, names in _PUBLIC.items() for name in names}
 
-__all__ = sorted(_HOME) + _SUBMODULES
+__all__ = [
+    "MAX_PIXELS", "MLP", "Colorized", "Compressed", "KMeansResult", "KNNAgent", "NeuralAgent",
+    "as_rgb_image", "assign_labels", "centroid_path_figure", "color_histogram",
+    "color_space_figure", "colorize", "compress", "elbow", "find_elbow", "init_centroids",
+    "kmeans", "load_image", "metrics", "patch_features", "sample_images", "sample_path",
+    "save_image", "split_halves", "to_gray", "update_centroids",
+    "plots", "colorspace", "widgets",
+]
 
 
 def __getattr__(name: str):
-    if name in _HOME:
-        value = getattr(importlib.import_module(_HOME[name]), name)
-    elif name in _SUBMODULES:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+    module = _LAZY[name]
+    if module is None:
         value = importlib.import_module(f"labkit.{name}")
     else:
-        raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
