@@ -95,7 +95,6 @@ def cmd_elbow(args: argparse.Namespace) -> None:
 def cmd_colorize(args: argparse.Namespace) -> None:
     from labkit.colorize import colorize
     from labkit.images import load_image, save_image
-    from labkit.metrics import compare
 
     _check_output(args.output, args.overwrite)
     img = load_image(args.image)
@@ -109,7 +108,11 @@ def cmd_colorize(args: argparse.Namespace) -> None:
     )
     save_image(result.image, args.output, overwrite=args.overwrite)
     print(f"wrote {args.output}: left half original, right half colored by the {args.agent} agent")
-    print(compare([result], names=[args.agent]).round(2).to_string())
+    table = result.metrics.table.rename(index={
+        "train": "left half (training)", "test": "right half (test)",
+        "train_luma": "left, luma preserved", "test_luma": "right, luma preserved"})
+    print(table.round(2).to_string())
+    print(f"right-half pixels given their k-means color: {result.metrics.accuracy:.1%}")
 
 
 def build_parser() -> argparse.ArgumentParser:

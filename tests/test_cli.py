@@ -60,7 +60,7 @@ def test_compress_refuses_to_overwrite_unless_asked(tmp_path, photo_file):
 
 
 @pytest.mark.parametrize("content, words", [
-    (None, "does not exist"),
+    (None, "no such image file"),
     (b"this is not a picture", "not an image"),
 ])
 def test_compress_bad_file_gets_one_clear_line_and_no_traceback(tmp_path, content, words):
