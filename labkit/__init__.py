@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-from labkit import metrics
+from labkit import knn, metrics, patches
 from labkit.colorize import Colorized, colorize
 from labkit.compress import Compressed, color_histogram, compress, elbow, find_elbow
 from labkit.images import (
@@ -51,7 +51,7 @@ __all__ = [
     "color_space_figure", "colorize", "compress", "elbow", "find_elbow", "init_centroids",
     "kmeans", "load_image", "metrics", "patch_features", "sample_images", "sample_path",
     "save_image", "split_halves", "to_gray", "update_centroids",
-    "plots", "colorspace", "widgets",
+    "knn", "patches", "plots", "colorspace", "widgets",
 ]
 
 

@@ -528,10 +528,11 @@ def loss_plot(
     logy: bool = False,
     ax: Axes | None = None,
     figsize: tuple[float, float] = (6, 4),
+    xlabel: str = "epoch",
     ylabel: str = "loss (cross-entropy)",
     title: str = "Training loss",
 ) -> Figure:
-    """Loss against iteration, one curve per optimiser.
+    """Loss against epoch, one curve per optimiser.
 
     Parameters
     ----------
@@ -543,7 +544,8 @@ def loss_plot(
     ax : matplotlib Axes, optional
         Draw here instead of on a new figure.
     figsize : (float, float), default (6, 4)
-    ylabel, title : str
+    xlabel, ylabel, title : str
+        Axis labels and title; x counts epochs (passes over the data) by default.
 
     Returns
     -------
@@ -595,7 +597,7 @@ def loss_plot(
         low = min(arr.min() for arr in curves.values())
         high = max(arr.max() for arr in curves.values())
         ax.yaxis.set_minor_formatter(plain if high / low < 20 else ticker.NullFormatter())
-    ax.set_xlabel("iteration")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both" if logy else "major")
@@ -617,30 +619,29 @@ def colorization_figure(
     img : ndarray of shape (H, W, 3), uint8
         The original color photo.
     result : Colorized
-        Needs ``.left`` (H, W // 2, 3), the left half the agent learned from, and
-        ``.right`` (H, W - W // 2, 3), the predicted right half (``labkit.colorize``).
-        ``.agent`` (a name or an agent) goes into the title if present.
+        Needs ``.right`` (H, W - W // 2, 3), the predicted right half
+        (``labkit.colorize``); the left half shown is the original's, the one the agent
+        learned from. ``.agent`` (a name or an agent) goes into the title if present.
     figsize : (float, float), optional
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-        Three axes: original, gray (``to_gray(img)``), and ``[left | right]``; the last
-        two carry a dashed vertical line at column W // 2.
+        Three axes: original, gray (``to_gray(img)``), and ``[original left | predicted
+        right]``; the last two carry a dashed vertical line at column W // 2.
 
     Raises
     ------
     TypeError
-        If ``result`` lacks ``.left`` or ``.right``.
+        If ``result`` lacks ``.right``.
     ValueError
-        If the halves do not fit ``img`` (heights, widths W // 2 and W - W // 2).
+        If the right half does not fit ``img`` (height H, width W - W // 2).
 
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> img = np.zeros((2, 4, 3), np.uint8)
-    >>> res = SimpleNamespace(left=img[:, :2], right=img[:, 2:])
-    >>> len(colorization_figure(img, res).axes)
+    >>> len(colorization_figure(img, SimpleNamespace(right=img[:, 2:])).axes)
     3
     >>> plt.close("all")
 
@@ -650,17 +651,16 @@ def colorization_figure(
     left half in color. Taught in ``notebooks/04_knn_agent.ipynb``.
     """
     img = as_rgb_image(img)
-    left = as_rgb_image(_attr(result, "left", "result"), "result.left")
     right = as_rgb_image(_attr(result, "right", "result"), "result.right")
     h, w = img.shape[:2]
     half = w // 2
-    if left.shape[:2] != (h, half) or right.shape[:2] != (h, w - half):
+    if right.shape[:2] != (h, w - half):
         raise ValueError(
-            f"result.left {left.shape} and result.right {right.shape} must be the halves of "
-            f"img {img.shape}: shapes ({h}, {half}, 3) and ({h}, {w - half}, 3)"
+            f"result.right {right.shape} must be the right half of img {img.shape}: "
+            f"shape ({h}, {w - half}, 3)"
         )
-    colored = np.concatenate([left, right], axis=1)
-    agent = getattr(result, "agent", None)
+    colored = np.concatenate([img[:, :half], right], axis=1)
+    agent = getattr(result, "agent_name", None) or getattr(result, "agent", None)
     agent_name = agent if isinstance(agent, str) or agent is None else type(agent).__name__
     if figsize is None:
         figsize = (3 * PANEL_INCHES, PANEL_INCHES * h / w + 0.7)

@@ -206,7 +206,7 @@ def knn_explorer(img, patches=(1, 3, 5, 7, 9), *, k: int = 5, seed: int = 0,
     return _explorer(slider, picture, caption, result, show)
 
 
-def training_explorer(img, learning_rate: float = 0.01, *, optimizer: str = "adam",
+def training_explorer(img, learning_rate: float = 0.05, *, optimizer: str = "adam",
                       epochs: int = 8, seed: int = 0, preview: int = 160) -> widgets.VBox:
     """A learning-rate slider (log scale) that retrains the neural agent and shows the result.
 

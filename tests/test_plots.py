@@ -257,7 +257,7 @@ def test_colorization_figure_shows_original_gray_and_left_plus_predicted_right(i
 
     half = img.shape[1] // 2
     predicted = 255 - img[:, half:]
-    result = SimpleNamespace(left=img[:, :half], right=predicted, agent="knn")
+    result = SimpleNamespace(left=255 - img[:, :half], right=predicted, agent="knn")
     fig = plots.colorization_figure(img, result)
     assert len(fig.axes) == 3
     np.testing.assert_array_equal(_images(fig.axes[0])[0], img)
@@ -268,9 +268,9 @@ def test_colorization_figure_shows_original_gray_and_left_plus_predicted_right(i
     assert split == [half - 0.5]
 
 
-def test_colorization_figure_refuses_halves_that_do_not_fit(img):
-    result = SimpleNamespace(left=img[:, :2], right=img[:, 2:])
-    with pytest.raises(ValueError, match="halves"):
+def test_colorization_figure_refuses_a_right_half_that_does_not_fit(img):
+    result = SimpleNamespace(right=img[:, 2:])
+    with pytest.raises(ValueError, match="right half"):
         plots.colorization_figure(img, result)
 
 
