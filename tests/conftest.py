@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
-
+import matplotlib
 import numpy as np
 import pytest
+
+# Headless figures in this process only. (An MPLBACKEND environment variable would be
+# inherited by the notebook kernels nbval starts, and their figures would vanish.)
+matplotlib.use("Agg")
 
 
 @pytest.fixture
