@@ -468,7 +468,7 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
 
     - *Hamerly's bound.* Each point keeps its margin m = (distance to its second-nearest
       centroid) - (distance to its nearest one). When the centroids move by s_j, the
-      margin can shrink by at most s_own + max_j s_j (triangle inequality); a point whose
+      margin can shrink by at most s_own + max_{j ≠ own} s_j (triangle inequality); a point whose
       margin stays positive keeps its label, and the E-step only revisits the others.
       Near convergence the centroids barely move and almost every point is skipped.
     - *Running sums.* The M-step needs, per cluster, the total weight and the weighted
@@ -499,8 +499,13 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
         shift = np.sqrt(((new_centroids - centroids) ** 2).sum(axis=1))  # (k,)
         centroids = new_centroids
         centroid_history.append(centroids)
-        # E-step, only for the points whose nearest centroid may have changed.
-        margin -= shift[labels] + shift.max()
+        # E-step, only for the points whose nearest centroid may have changed. A margin
+        # shrinks by at most the shift of the point's own centroid plus the largest shift
+        # among the *other* centroids.
+        top = np.argmax(shift)
+        others_max = np.full(k, shift[top])
+        others_max[top] = np.max(shift, initial=0.0, where=np.arange(k) != top)
+        margin -= (shift + others_max)[labels]
         check = np.flatnonzero(margin <= slack)
         new_labels, margin[check] = _nearest_with_margin(X_dist[check], centroids, x_sq[check])
         changed = new_labels != labels[check]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import warnings
 
@@ -10,9 +11,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-import labkit.compress as lc
 from labkit.compress import color_histogram, compress, elbow, find_elbow
 from labkit.images import load_image
+
+# The package exports the function compress under the module's name: fetch the module.
+lc = importlib.import_module("labkit.compress")
 
 sklearn_cluster = pytest.importorskip("sklearn.cluster")
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import labkit.kmeans as km
 from labkit.images import load_image
 from labkit.kmeans import assign_labels, init_centroids, kmeans, update_centroids
+
+# The package exports the function kmeans under the module's name: fetch the module.
+km = importlib.import_module("labkit.kmeans")
 
 sklearn_cluster = pytest.importorskip("sklearn.cluster")
 
