@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from labkit._checks import odd_int, one_of, positive_int
+from labkit.patches import check_training_labels, check_training_patches
 
 VOTES = ("majority", "plurality")
 BACKENDS = ("auto", "pykdtree", "scipy", "pruned", "brute")
@@ -112,21 +113,13 @@ class KNNAgent:
             If the shapes do not match, the labels leave 0..k-1, or there are fewer
             than ``neighbors`` training patches.
         """
-        X = self._check_patches(X, "X")
-        y = np.asarray(y)
-        if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"y must hold integer labels 0..{self.k - 1}, got dtype {y.dtype}")
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have shape ({X.shape[0]},), one label per patch; "
-                             f"got {y.shape}")
-        if y.min() < 0 or y.max() >= self.k:
-            raise ValueError(f"y must hold labels 0..{self.k - 1} (k={self.k}), "
-                             f"got {y.min()}..{y.max()}")
+        X = check_training_patches(X, self.patch)
+        y = check_training_labels(y, X.shape[0], self.k)
         if X.shape[0] < self.neighbors:
             raise ValueError(f"neighbors={self.neighbors} needs at least {self.neighbors} "
                              f"training patches, got {X.shape[0]}")
         self.X_ = X
-        self.y_ = y.astype(np.intp)
+        self.y_ = y
         self._search = _make_search(X, self._resolved_backend())
         return self
 
@@ -154,7 +147,7 @@ class KNNAgent:
             If ``X`` is not integer patches of p² columns.
         """
         self._check_fitted()
-        X = self._check_patches(X, "X")
+        X = check_training_patches(X, self.patch)
         sq, idx = self._search(X, self.neighbors)
         return np.sqrt(sq), idx
 
@@ -172,7 +165,7 @@ class KNNAgent:
             Values 0..k-1.
         """
         self._check_fitted()
-        X = self._check_patches(X, "X")
+        X = check_training_patches(X, self.patch)
         _, idx = self._search(X, self.neighbors)
         return vote_labels(self.y_[idx], self.k, self.vote)
 
@@ -190,19 +183,6 @@ class KNNAgent:
     def _check_fitted(self) -> None:
         if self._search is None:
             raise RuntimeError("this KNNAgent is not fitted yet; call agent.fit(X, y) first")
-
-    def _check_patches(self, X, name: str) -> np.ndarray:
-        arr = np.asarray(X)
-        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer gray values 0..255 (uint8 patches), "
-                            f"got dtype {arr.dtype}")
-        d = self.patch * self.patch
-        if arr.ndim != 2 or arr.shape[1] != d:
-            raise ValueError(f"{name} must have shape (n, {d}) for patch={self.patch}, "
-                             f"got {arr.shape}")
-        if arr.dtype != np.uint8 and arr.size and (arr.min() < 0 or arr.max() > 255):
-            raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
-        return np.ascontiguousarray(arr, dtype=np.uint8)
 
 
 def vote_labels(neighbor_labels, k: int, vote: str = "majority") -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from labkit._checks import odd_int, one_of, positive_float, positive_int
 from labkit.mlp import ACTIVATIONS, DEFAULT_LEARNING_RATES, MLP, OPTIMIZERS
+from labkit.patches import check_training_labels, check_training_patches
 
 #: Training defaults of the agent, chosen with ``benchmarks/bench_mlp.py``: 12 epochs of Adam
 #: on mini-batches of 512 with a decaying learning rate train the 9-20-20-8 network on the
@@ -126,20 +127,6 @@ class NeuralAgent:
         activation = self.activation if self.hidden else ()
         return MLP(sizes, activation, output="softmax", seed=self.seed)
 
-    def _check_patches(self, X, name: str) -> np.ndarray:
-        """Validate gray patches (n, p²) of integers 0..255 and return them as uint8."""
-        arr = np.asarray(X)
-        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer gray values 0..255 (uint8 patches), "
-                            f"got dtype {arr.dtype}")
-        d = self.patch * self.patch
-        if arr.ndim != 2 or arr.shape[1] != d or arr.shape[0] == 0:
-            raise ValueError(f"{name} must have shape (n, {d}) with n ≥ 1 for patch="
-                             f"{self.patch}, got {arr.shape}")
-        if arr.dtype != np.uint8 and (arr.min() < 0 or arr.max() > 255):
-            raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
-        return arr.astype(np.uint8, copy=False)
-
     def fit(self, X, y) -> NeuralAgent:
         """Train a fresh network on the training patches and their colors.
 
@@ -163,16 +150,8 @@ class NeuralAgent:
             If the shapes do not match or the labels leave 0..k−1; also if training
             diverges (the message names the learning rate and suggests a smaller one).
         """
-        X = self._check_patches(X, "X")
-        y = np.asarray(y)
-        if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"y must hold integer labels 0..{self.k - 1}, got dtype {y.dtype}")
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have shape ({X.shape[0]},), one label per patch; "
-                             f"got {y.shape}")
-        if y.min() < 0 or y.max() >= self.k:
-            raise ValueError(f"y must hold labels 0..{self.k - 1} (k={self.k}), "
-                             f"got {y.min()}..{y.max()}")
+        X = check_training_patches(X, self.patch)
+        y = check_training_labels(y, X.shape[0], self.k)
         network = self._new_network()
         network.fit(X, y, optimizer=self.optimizer, learning_rate=self.learning_rate,
                     epochs=self.epochs, batch_size=self.batch_size, decay=self.decay,
@@ -203,7 +182,7 @@ class NeuralAgent:
             If the agent is not fitted, or ``X`` has the wrong shape or values.
         """
         network = self._fitted_network()
-        return network.predict_proba(self._check_patches(X, "X"))
+        return network.predict_proba(check_training_patches(X, self.patch))
 
     def predict(self, X) -> np.ndarray:
         """The most probable color label of each patch.
@@ -224,4 +203,4 @@ class NeuralAgent:
             If the agent is not fitted, or ``X`` has the wrong shape or values.
         """
         network = self._fitted_network()
-        return network.predict(self._check_patches(X, "X"))
+        return network.predict(check_training_patches(X, self.patch))

@@ -166,6 +166,44 @@ def interior_mask(shape: tuple[int, int], patch: int = 3) -> np.ndarray:
 # --- the computations (arguments already checked) ---------------------------------------
 
 
+def check_training_patches(X, patch: int, name: str = "X") -> np.ndarray:
+    """Check agent input: gray patches of shape (n, patch²), integers 0..255, as uint8.
+
+    Shared by the agents (``KNNAgent``, ``NeuralAgent``) for ``fit`` and ``predict``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold integers.
+    ValueError
+        If its shape is not (n, patch²) or its values leave 0..255.
+    """
+    arr = np.asarray(X)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer gray values 0..255 (uint8 patches), "
+                        f"got dtype {arr.dtype}")
+    d = patch * patch
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise ValueError(f"{name} must have shape (n, {d}) for patch={patch}, got {arr.shape}")
+    if arr.dtype != np.uint8 and arr.size and (arr.min() < 0 or arr.max() > 255):
+        raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
+    return np.ascontiguousarray(arr, dtype=np.uint8)
+
+
+def check_training_labels(y, n: int, k: int) -> np.ndarray:
+    """Check agent labels: one integer 0..k-1 per training patch (n ≥ 1); return as intp."""
+    y = np.asarray(y)
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"y must hold integer labels 0..{k - 1}, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},), one label per patch; got {y.shape}")
+    if n == 0:
+        raise ValueError("an agent needs at least one training patch, got none")
+    if y.min() < 0 or y.max() >= k:
+        raise ValueError(f"y must hold labels 0..{k - 1} (k={k}), got {y.min()}..{y.max()}")
+    return y.astype(np.intp)
+
+
 def _check_gray(gray) -> np.ndarray:
     arr = np.asarray(gray)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
