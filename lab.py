@@ -4,7 +4,8 @@
     python3 lab.py          set up (first time only) and open JupyterLab on the notebooks
     python3 lab.py test     set up (first time only) and run every test: unit tests,
                             doctests, the notebooks under nbval and the browser test
-    python3 lab.py bench    set up and run the benchmarks (add --quick for a short run)
+    python3 lab.py bench    set up, add the benchmark-only peers (faiss, imagequant) and run
+                            the benchmarks (add --quick for a short run)
 
 The environment lives in .venv/ next to this file. It is rebuilt only when
 pyproject.toml or .ci/constraints.txt change. Needs nothing but Python ≥ 3.10 and pip.
@@ -30,8 +31,8 @@ def venv_python() -> Path:
     return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
 
 
-def setup_fingerprint() -> str:
-    digest = hashlib.sha256()
+def setup_fingerprint(extras: str) -> str:
+    digest = hashlib.sha256(extras.encode())
     for path in (ROOT / "pyproject.toml", CONSTRAINTS):
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
@@ -42,16 +43,19 @@ def run(*args: str | Path) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
 
 
-def ensure_environment() -> Path:
-    """Create .venv and install labkit with its test tools, unless already up to date."""
+def ensure_environment(extras: str = "dev") -> Path:
+    """Create .venv and install labkit with ``extras``, unless already up to date."""
+    if sys.version_info < (3, 10):  # noqa: UP036 (runs on any python3, before the venv)
+        sys.exit(f"Color Lab needs Python 3.10 or newer; this is {sys.version.split()[0]}")
     python = venv_python()
-    fingerprint = setup_fingerprint()
+    fingerprint = setup_fingerprint(extras)
     if python.exists() and STAMP.exists() and STAMP.read_text() == fingerprint:
         return python
     if not python.exists():
         print(f"Creating the virtual environment {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    install = [python, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".[dev]"]
+    install = [python, "-m", "pip", "install", "--disable-pip-version-check",
+               "-e", f".[{extras}]"]
     if CONSTRAINTS.exists():
         install += ["-c", CONSTRAINTS]
     run(*install)
@@ -68,7 +72,7 @@ def main(argv: list[str]) -> int:
     if command not in ("open", "test", "bench"):
         print(f"unknown command {command!r}; use one of: open, test, bench\n{__doc__}")
         return 2
-    python = ensure_environment()
+    python = ensure_environment("dev,bench" if command == "bench" else "dev")
     try:
         if command == "open":
             run(python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *rest)

@@ -20,9 +20,9 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        reqs += extra
+    # The runtime dependencies and the dev extra; the bench extra (benchmark peers,
+    # pip only) is installed by `python3 lab.py bench`, not by conda.
+    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
     return dict(_split(r) for r in reqs)
 
 
