@@ -87,7 +87,7 @@ def optional_peers():
             import imagequant
 
             pil = Image.fromarray(img).convert("RGBA")
-            seconds, out = _timed(lambda: imagequant.quantize_pil_image(pil, max_colors=k))
+            seconds, out = _timed(lambda: imagequant.quantize_pil_image(pil, dithering_level=0.0, max_colors=k))
             return seconds, _mse(np.asarray(out.convert("RGB")), img)
 
         peers["imagequant"] = run_imagequant
