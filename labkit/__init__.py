@@ -20,6 +20,7 @@ from labkit.colorize import Colorized, colorize
 from labkit.compress import Compressed, color_histogram, compress, elbow, find_elbow
 from labkit.images import (
     MAX_PIXELS,
+    as_gray_image,
     as_rgb_image,
     load_image,
     sample_images,
@@ -46,12 +47,39 @@ _LAZY = {
 }
 
 __all__ = [
-    "MAX_PIXELS", "MLP", "Colorized", "Compressed", "KMeansResult", "KNNAgent", "NeuralAgent",
-    "as_rgb_image", "assign_labels", "centroid_path_figure", "color_histogram",
-    "color_space_figure", "colorize", "compress", "elbow", "find_elbow", "init_centroids",
-    "kmeans", "load_image", "metrics", "patch_features", "sample_images", "sample_path",
-    "save_image", "split_halves", "to_gray", "update_centroids",
-    "knn", "patches", "plots", "colorspace", "widgets",
+    "MAX_PIXELS",
+    "MLP",
+    "Colorized",
+    "Compressed",
+    "KMeansResult",
+    "KNNAgent",
+    "NeuralAgent",
+    "as_gray_image",
+    "as_rgb_image",
+    "assign_labels",
+    "centroid_path_figure",
+    "color_histogram",
+    "color_space_figure",
+    "colorize",
+    "colorspace",
+    "compress",
+    "elbow",
+    "find_elbow",
+    "init_centroids",
+    "kmeans",
+    "knn",
+    "load_image",
+    "metrics",
+    "patch_features",
+    "patches",
+    "plots",
+    "sample_images",
+    "sample_path",
+    "save_image",
+    "split_halves",
+    "to_gray",
+    "update_centroids",
+    "widgets",
 ]
 
 

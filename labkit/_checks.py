@@ -82,7 +82,7 @@ def points(X, name: str = "X") -> np.ndarray:
         raise TypeError(f"{name} must be an array of numbers of shape (n, d), got {type(X).__name__}")
     try:
         arr = np.asarray(X)
-    except Exception as exc:  # ragged lists and the like
+    except (TypeError, ValueError) as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be an array of numbers of shape (n, d): {exc}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")

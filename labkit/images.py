@@ -90,6 +90,35 @@ def as_rgb_image(img, name: str = "img") -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def as_gray_image(gray, name: str = "gray") -> np.ndarray:
+    """Return ``gray`` as a uint8 array of shape (H, W), the gray twin of :func:`as_rgb_image`.
+
+    Raises
+    ------
+    TypeError
+        If ``gray`` is not an array of integers.
+    ValueError
+        If it is not a non-empty 2-D array, or its values leave 0..255.
+
+    Examples
+    --------
+    >>> as_gray_image([[0, 255]])
+    array([[  0, 255]], dtype=uint8)
+    """
+    if isinstance(gray, (str, bytes)) or gray is None:
+        raise TypeError(f"{name} must be a gray image array (H, W), got {type(gray).__name__}")
+    arr = np.asarray(gray)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold uint8 values 0..255, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D image (H, W), got shape {arr.shape}")
+    if arr.dtype != np.uint8:
+        if arr.min() < 0 or arr.max() > 255:
+            raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
+        arr = arr.astype(np.uint8)
+    return arr
+
+
 def to_gray(img) -> np.ndarray:
     """Gray (luma) image of an RGB image, identical to ``PIL.ImageOps.grayscale``.
 

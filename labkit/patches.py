@@ -20,6 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from labkit._checks import odd_int, one_of
+from labkit.images import as_gray_image
 
 BORDERS = ("edge", "black")
 
@@ -68,7 +69,7 @@ def patch_features(gray, patch: int = 3, border: str = "edge") -> np.ndarray:
     >>> patch_features(gray, 3, border="black").shape
     (2, 9)
     """
-    gray = _check_gray(gray)
+    gray = as_gray_image(gray)
     patch = odd_int(patch, "patch")
     border = one_of(border, "border", BORDERS)
     return column_features(gray, 0, gray.shape[1], patch=patch, border=border)
@@ -112,7 +113,7 @@ def column_features(gray, start: int, stop: int, patch: int = 3,
     >>> column_features(gray, 2, 4, patch=1).ravel()   # the right half's pixels
     array([ 2,  3,  6,  7, 10, 11], dtype=uint8)
     """
-    gray = _check_gray(gray)
+    gray = as_gray_image(gray)
     patch = odd_int(patch, "patch")
     border = one_of(border, "border", BORDERS)
     height, width = gray.shape
@@ -202,19 +203,6 @@ def check_training_labels(y, n: int, k: int) -> np.ndarray:
     if y.min() < 0 or y.max() >= k:
         raise ValueError(f"y must hold labels 0..{k - 1} (k={k}), got {y.min()}..{y.max()}")
     return y.astype(np.intp)
-
-
-def _check_gray(gray) -> np.ndarray:
-    arr = np.asarray(gray)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"gray must be a uint8 gray image (H, W), got dtype {arr.dtype}")
-    if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"gray must be a non-empty 2-D image (H, W), got shape {arr.shape}")
-    if arr.dtype != np.uint8:
-        if arr.min() < 0 or arr.max() > 255:
-            raise ValueError(f"gray values must lie in 0..255, got {arr.min()}..{arr.max()}")
-        arr = arr.astype(np.uint8)
-    return arr
 
 
 def _interior_mask(height: int, width: int, patch: int) -> np.ndarray:

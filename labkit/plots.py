@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from labkit._checks import positive_int
-from labkit.images import as_rgb_image, to_gray
+from labkit.images import as_gray_image, as_rgb_image, to_gray
 
 __all__ = [
     "colorization_figure",
@@ -36,20 +36,9 @@ PANEL_INCHES = 3.2  # width of one image panel in a default-sized figure
 # --------------------------------------------------------------------------- helpers
 def _as_image(img, name: str) -> np.ndarray:
     """Check an RGB (H, W, 3) or gray (H, W) image of integers 0..255; return it as uint8."""
-    if isinstance(img, (str, bytes)) or img is None:
-        raise TypeError(f"{name} must be an image array (H, W, 3) or (H, W), got {type(img).__name__}")
-    arr = np.asarray(img)
-    if arr.ndim != 2:
-        return as_rgb_image(arr, name)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must hold uint8 values 0..255, got dtype {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: shape {arr.shape}")
-    if arr.dtype != np.uint8:
-        if arr.min() < 0 or arr.max() > 255:
-            raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
-        arr = arr.astype(np.uint8)
-    return arr
+    if np.ndim(img) == 2:
+        return as_gray_image(img, name)
+    return as_rgb_image(img, name)
 
 
 def _as_palette(palette, name: str = "palette") -> np.ndarray:

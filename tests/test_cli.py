@@ -38,7 +38,6 @@ def test_compress_writes_an_indexed_png_with_at_most_k_colors(tmp_path, photo_fi
 
 def test_compress_output_matches_the_library_call(tmp_path, photo_file):
     from labkit.compress import compress
-
     from labkit.images import load_image
 
     out = tmp_path / "out.png"
@@ -99,7 +98,6 @@ def test_help_lists_the_three_commands():
 
 def test_elbow_prints_the_curve_and_its_knee_and_saves_the_plot(tmp_path, photo_file, capsys):
     from labkit.compress import elbow, find_elbow
-
     from labkit.images import load_image
 
     plot = tmp_path / "elbow.png"
