@@ -170,8 +170,13 @@ def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
 
 
 def knn_explorer(img, patches=(1, 3, 5, 7, 9), *, k: int = 5, seed: int = 0,
-                 preview: int = 200) -> widgets.VBox:
+                 preview: int = 160, precompute: bool = True) -> widgets.VBox:
     """A patch-size slider for the basic agent: the colored right half and its RMSE.
+
+    Exact neighbour search slows down quickly with the patch size (9×9 patches are
+    81-dimensional points, where k-d trees lose most of their pruning), so by default
+    every patch size is computed when the explorer is built (a few seconds for a
+    160-pixel preview) and each slider move is then answered from the cache.
 
     Returns
     -------
@@ -188,6 +193,9 @@ def knn_explorer(img, patches=(1, 3, 5, 7, 9), *, k: int = 5, seed: int = 0,
     gray = to_gray(small)
     result = functools.lru_cache(maxsize=None)(
         lambda p: colorize(small, agent="knn", seed=seed, k=k, patch=p))
+    if precompute:
+        for p in patches:
+            result(p)
     value = 3 if 3 in patches else patches[0]
     slider = widgets.SelectionSlider(options=patches, value=value, description="patch",
                                      continuous_update=False)

@@ -90,6 +90,15 @@ def test_knn_explorer_follows_the_patch_slider(tiny_photo):
         assert box.picture.value != before
 
 
+def test_knn_explorer_computes_every_patch_size_up_front(tiny_photo):
+    box = widgets.knn_explorer(tiny_photo, patches=(1, 3, 5), k=4)
+    assert box.result.cache_info().currsize == 3
+    box.slider.value = 5
+    assert box.result.cache_info().misses == 3  # the move was served from the cache
+    lazy = widgets.knn_explorer(tiny_photo, patches=(1, 3, 5), k=4, precompute=False)
+    assert lazy.result.cache_info().currsize == 1
+
+
 def test_knn_explorer_refuses_an_even_patch(tiny_photo):
     with pytest.raises(ValueError, match="patch"):
         widgets.knn_explorer(tiny_photo, patches=(3, 4))
