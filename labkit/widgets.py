@@ -138,20 +138,27 @@ def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
     Returns
     -------
     box : ipywidgets.VBox
-        ``box.slider`` (IntSlider "k" over ``ks``, starting at the knee), ``box.picture``
+        ``box.slider`` (SelectionSlider "k" over ``ks``, starting at the knee), ``box.picture``
         (the curve with k marked | the photo recolored with k colors), ``box.caption``
         (k, SSE, the knee), ``box.result(k)`` (the cached Compressed), ``box.curve``
-        (the :func:`labkit.compress.elbow` DataFrame) and ``box.knee``.
+        (the same DataFrame as :func:`labkit.compress.elbow`) and ``box.knee``. Every
+        k is computed when the explorer is built, so slider moves only redraw.
     """
-    from labkit.compress import compress, elbow, find_elbow
+    import pandas as pd
+
+    from labkit.compress import compress, find_elbow
     from labkit.plots import elbow_plot
 
     small = preview_image(img, preview)
-    curve = elbow(small, ks, seed=seed)
+    # One compress per k serves both the curve and the pictures: each row of
+    # labkit.compress.elbow is exactly compress(img, k, seed=seed).
+    results = {k: compress(small, k, seed=seed) for k in ks}
+    curve = pd.DataFrame({"k": list(results), "sse": [q.sse for q in results.values()],
+                          "mse": [q.mse for q in results.values()]})
     knee = find_elbow(curve)
-    result = functools.lru_cache(maxsize=None)(lambda k: compress(small, k, seed=seed))
-    slider = widgets.IntSlider(value=knee, min=int(curve.k.min()), max=int(curve.k.max()),
-                               description="k", continuous_update=False)
+    result = results.__getitem__
+    slider = widgets.SelectionSlider(options=list(results), value=knee, description="k",
+                                     continuous_update=False)
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
@@ -161,8 +168,7 @@ def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
         fig.axes[0].axvline(k, color="0.4", linestyle="--", linewidth=1)
         q = result(k)
         picture.value = _png(_figure_array(fig, q.image.shape[0]), q.image)
-        sse = float(curve.loc[curve.k == k, "sse"].iloc[0])
-        caption.value = f"k = {k} · SSE {sse:,.0f} · MSE {q.mse:.1f} · the knee is at k = {knee}"
+        caption.value = f"k = {k} · SSE {q.sse:,.0f} · MSE {q.mse:.1f} · the knee is at k = {knee}"
 
     box = _explorer(slider, picture, caption, result, show)
     box.curve, box.knee = curve, knee
