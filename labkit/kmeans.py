@@ -460,7 +460,8 @@ def _reseed_empty(X, labels, weights, centroids, empty, old) -> None:
             centroids[j] = X[np.argmax(weights)]
 
 
-def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -> KMeansResult:
+def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64,
+           relax: float = 1.0) -> KMeansResult:
     """Lloyd's loop from the given initial centroids (see :func:`kmeans`).
 
     Same iterations as the textbook loop (same labels and centroids up to rounding),
@@ -479,6 +480,13 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
     single precision (faster; labels may then differ from float64 ones for points
     almost equidistant from two centroids); the M-step and the final inertia stay
     float64, and ``inertia_history`` (from the running sums) too.
+
+    ``relax`` > 1 over-relaxes the M-step, c <- c + relax * (mean - c), while the inertia
+    keeps falling and some centroid is still more than ``tol`` from its mean: far fewer
+    iterations where Lloyd's steps crawl along a long valley. The last iteration is
+    always a plain Lloyd step, so the result is the same kind of fixed point; only
+    :func:`labkit.compress.compress` uses it (``kmeans`` keeps the textbook steps, whose
+    inertia never rises).
     """
     k = len(centroids)
     X_dist = X.astype(distance_dtype, copy=False)
@@ -497,6 +505,10 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
         # M-step: every centroid moves to the weighted mean of its points.
         new_centroids = _centroids_from_sums(mass, sums, X, labels, weights, centroids)
         shift = np.sqrt(((new_centroids - centroids) ** 2).sum(axis=1))  # (k,)
+        relaxed = relax != 1.0 and shift.max() > tol and _falling(inertia_history)
+        if relaxed:
+            new_centroids = centroids + relax * (new_centroids - centroids)
+            shift *= relax
         centroids = new_centroids
         centroid_history.append(centroids)
         # E-step, only for the points whose nearest centroid may have changed. A margin
@@ -524,7 +536,7 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
         inertia_history.append(
             total_sq - 2.0 * float((centroids * sums).sum()) + float(mass @ (centroids**2).sum(1))
         )
-        if len(moved) == 0 or shift.max() < tol:
+        if not relaxed and (len(moved) == 0 or shift.max() < tol):  # a plain step ends it
             converged = True
             break
     # The final inertia, exactly (not through the expansion of the E-step).
@@ -540,6 +552,11 @@ def _lloyd(X, centroids, weights, *, max_iter, tol, distance_dtype=np.float64) -
         inertia_history=np.array(inertia_history, dtype=np.float64),
         centroid_history=np.stack(centroid_history),
     )
+
+
+def _falling(history) -> bool:
+    """True while the last Lloyd iteration lowered the inertia (or none ran yet)."""
+    return len(history) < 2 or history[-1] < history[-2]
 
 
 def _init_centroids(X, k, init, rng, weights) -> np.ndarray:
