@@ -246,3 +246,14 @@ def test_property_labels_in_range_and_inertia_non_increasing(X, k, seed, init):
     assert np.all(np.diff(res.inertia_history) <= scale)
     d2 = ((X[:, None, :] - res.centroids[None]) ** 2).sum(2)
     assert res.inertia == pytest.approx(d2.min(1).sum(), rel=1e-7, abs=1e-6)
+
+
+def test_over_relaxed_lloyd_ends_at_a_fixed_point_no_worse_than_plain_lloyd(photo_pixels):
+    weights = np.ones(len(photo_pixels))
+    start = km.init_centroids(photo_pixels, 16, "k-means++", seed=3)
+    plain = km._lloyd(photo_pixels, start, weights, max_iter=300, tol=0.05)
+    relaxed = km._lloyd(photo_pixels, start, weights, max_iter=300, tol=0.05, relax=1.8)
+    assert relaxed.converged and relaxed.n_iter < plain.n_iter
+    means = np.array([photo_pixels[relaxed.labels == j].mean(axis=0) for j in range(16)])
+    np.testing.assert_allclose(means, relaxed.centroids, atol=0.05)
+    assert relaxed.inertia <= plain.inertia * 1.001
