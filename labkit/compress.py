@@ -20,7 +20,16 @@ import numpy as np
 
 from labkit._checks import make_rng, one_of, positive_int
 from labkit.images import as_rgb_image
-from labkit.kmeans import INITS, _check_centroids, _init_centroids, _lloyd, _nearest, _row_norms_sq
+from labkit.kmeans import (
+    INITS,
+    _check_centroids,
+    _init_centroids,
+    _lloyd,
+    _lloyd_with_margin,
+    _margin_slack,
+    _nearest,
+    _row_norms_sq,
+)
 
 #: Largest k: labels are stored as uint16.
 MAX_K = 2**16
@@ -38,8 +47,9 @@ _COARSE_MAX_ITER = 10
 #: Centroid shift (in 0..255 levels) that ends the refinement on the exact colors.
 _REFINE_TOL = 0.2
 _MAX_ITER = 300
-# Over-relaxation of the refinement's M-step (see labkit.kmeans._lloyd): 30-45 % fewer
-# iterations on the sample photos at k = 16 and 32, the same or a lower final inertia.
+#: First over-relaxation factor of the M-step, in both stages (see
+#: labkit.kmeans._lloyd_with_margin, which grows it while the inertia falls): 30-45 %
+#: fewer iterations on the sample photos at k = 16 and 32, the same or a lower inertia.
 _RELAX = 1.8
 
 
@@ -226,20 +236,21 @@ def compress(img, k: int, *, seed=None, init="k-means++") -> Compressed:
 
     1. *Coarse stage*: colors are binned on 5 bits per channel (at most 32768 bins, each
        the count-weighted mean of its true colors); k-means runs there from 3 starts
-       (at most 10 Lloyd iterations each: cheap) and the start with the lowest inertia is
-       kept. The best of several starts is why the result usually beats a single
-       scikit-learn run.
+       (at most 10 over-relaxed Lloyd iterations each: cheap) and the start with the
+       lowest inertia is kept. The best of several starts is why the result usually
+       beats a single scikit-learn run.
     2. *Refinement*: weighted Lloyd on the exact distinct colors (same
        :func:`labkit.kmeans.kmeans` machinery, distances in float32; the M-step
-       over-relaxed by 1.8 while the inertia falls, the last step plain) until the labels
-       stop changing or every centroid moves less than 0.2 levels in one iteration: a
-       k-means fixed point of the photo (not of the bins) up to that tolerance: each
-       centroid lies within about 0.2 levels of the mean of the pixels nearest to it,
-       well inside the rounding to the uint8 palette.
+       over-relaxed, by 1.8 growing to 4, while the inertia falls, the last step plain)
+       until the labels stop changing or every centroid moves less than 0.2 levels in
+       one iteration: a k-means fixed point of the photo (not of the bins) up to that
+       tolerance: each centroid lies within about 0.2 levels of the mean of the pixels
+       nearest to it, well inside the rounding to the uint8 palette.
     3. *Palette*: the centroids rounded to uint8 (duplicates and unused colors dropped);
-       each pixel is labeled with its nearest palette color (exact integer distances),
-       through a lookup table indexed by color code. ``mse`` and ``sse`` are the exact
-       errors of that recolored image.
+       each pixel is labeled with its nearest palette color (exact integer distances;
+       a color far enough from every boundary between clusters keeps its cluster's
+       color without a search), through a lookup table indexed by color code. ``mse``
+       and ``sse`` are the exact errors of that recolored image.
 
     Taught in ``notebooks/01_kmeans_compression.ipynb``.
 
@@ -258,8 +269,8 @@ def compress(img, k: int, *, seed=None, init="k-means++") -> Compressed:
     rng = make_rng(seed)
     codes = _color_codes(img)
     hist_codes, counts = _histogram(codes)
-    centroids, n_iter = _fit(_code_colors(hist_codes), counts, k, init, rng)
-    return _encode(img.shape[:2], codes, hist_codes, counts, centroids, k, n_iter)
+    fit = _fit(_code_colors(hist_codes), counts, k, init, rng)
+    return _encode(img.shape[:2], codes, hist_codes, counts, fit, k)
 
 
 def elbow(img, ks, *, seed=0, progress: bool = False):
@@ -321,9 +332,8 @@ def elbow(img, ks, *, seed=0, progress: bool = False):
         rng = shared if shared is not None else make_rng(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # k > distinct colors: fine here
-            centroids, _ = _fit(colors, counts, k, "k-means++", rng)
-        palette = _palette(centroids)[0]
-        sse = float(_label_colors(colors, counts, palette)[1])
+            fit = _fit(colors, counts, k, "k-means++", rng)
+        sse = float(_quantize(colors, counts, fit)[3])
         rows.append({"k": k, "sse": sse, "mse": sse / n_values})
     return pd.DataFrame(rows, columns=["k", "sse", "mse"])
 
@@ -460,8 +470,20 @@ def _coarse_histogram(colors: np.ndarray, counts: np.ndarray, bits: int):
     return sums[occupied] / mass[occupied, None], mass[occupied]
 
 
-def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng):
-    """k-means centroids of the weighted distinct colors: (centroids (k', 3), n_iter)."""
+@dataclass(frozen=True)
+class _Fit:
+    """What :func:`_fit` found: centroids, and when known each color's label and a lower
+    bound on its margin (distance to the second-nearest centroid minus distance to the
+    nearest), which lets :func:`_encode` skip most exact nearest-color searches."""
+
+    centroids: np.ndarray
+    n_iter: int
+    labels: np.ndarray | None = None
+    margin: np.ndarray | None = None
+
+
+def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
+    """k-means of the weighted distinct colors (see :func:`compress`, steps 1 and 2)."""
     X = colors.astype(np.float64)
     weights = counts.astype(np.float64)
     if len(X) <= k:
@@ -471,20 +493,22 @@ def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng):
                 f"the palette holds those {len(X)} colors",
                 UserWarning, stacklevel=3,
             )
-        return X, 0
+        return _Fit(X, n_iter=0)
     if not isinstance(init, str):
         start = init
     elif len(X) > _COARSE_MIN_COLORS:
         start = _coarse_centroids(X, weights, k, init, rng)
     else:
         start = _init_centroids(X, k, init, rng, weights)
-    result = _lloyd(X, start, weights, max_iter=_MAX_ITER, tol=_REFINE_TOL, relax=_RELAX,
-                    distance_dtype=np.float32)
-    return result.centroids, result.n_iter
+    result, margin = _lloyd_with_margin(X, start, weights, max_iter=_MAX_ITER,
+                                        tol=_REFINE_TOL, relax=_RELAX,
+                                        distance_dtype=np.float32)
+    slack = _margin_slack(float(_row_norms_sq(X).max()), np.float32)
+    return _Fit(result.centroids, result.n_iter, result.labels, margin - slack)
 
 
 def _coarse_centroids(X, weights, k, init, rng) -> np.ndarray:
-    """Best of several k-means runs on the coarse histogram (starting centroids)."""
+    """Best of several short k-means runs on the coarse histogram (starting centroids)."""
     coarse, coarse_weights = _coarse_histogram(X.astype(np.uint8), weights, _COARSE_BITS)
     if len(coarse) < k:
         return _init_centroids(X, k, init, rng, weights)
@@ -492,42 +516,77 @@ def _coarse_centroids(X, weights, k, init, rng) -> np.ndarray:
     for _ in range(_COARSE_STARTS):
         start = _init_centroids(coarse, k, init, rng, coarse_weights)
         result = _lloyd(coarse, start, coarse_weights, max_iter=_COARSE_MAX_ITER,
-                        tol=_COARSE_TOL, distance_dtype=np.float32)
+                        tol=_COARSE_TOL, relax=_RELAX, distance_dtype=np.float32)
         if best is None or result.inertia < best.inertia:
             best = result
     return best.centroids
 
 
 def _palette(centroids: np.ndarray):
-    """Round centroids to uint8 colors, dropping duplicates: (palette, kept rows)."""
+    """Round centroids to uint8 colors, dropping duplicates.
+
+    Returns ``(palette, kept, where)``: ``palette = rounded[kept]`` in the order of the
+    centroids, and ``where[j]``, the palette row of centroid j's rounded color.
+    """
     rounded = np.clip(np.rint(centroids), 0, 255).astype(np.uint8)
-    _, first = np.unique(rounded, axis=0, return_index=True)
-    kept = np.sort(first)
-    return rounded[kept], kept
+    _, first, inverse = np.unique(rounded, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rounded[first[order]], first[order], rank[inverse.ravel()]
 
 
-def _label_colors(colors: np.ndarray, counts: np.ndarray, palette: np.ndarray):
-    """Nearest palette color of every distinct color, and the exact total SSE.
+def _nearest_palette(colors: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Nearest palette color of every color (the lowest index on a tie), by exact distances.
 
     Colors and palette are integers, so every term of ||x||² - 2 x·c + ||c||² is an
-    integer below 2**24 and float32 computes it exactly: these are exact distances.
+    integer below 2**24 and float32 computes it exactly.
     """
     x_sq = _row_norms_sq(colors.astype(np.float64))
-    labels, sq_dist = _nearest(colors.astype(np.float32), palette.astype(np.float64), x_sq)
-    sse = int(np.rint(sq_dist).astype(np.int64) @ counts)
-    return labels, sse
+    return _nearest(colors.astype(np.float32), palette.astype(np.float64), x_sq)[0]
 
 
-def _encode(shape, codes, hist_codes, counts, centroids, k, n_iter) -> Compressed:
-    """Palette, per-pixel labels (via a lookup table by color code), errors."""
-    palette, kept = _palette(centroids)
-    centroids = centroids[kept]
-    colors = _code_colors(hist_codes)
-    labels, sse = _label_colors(colors, counts, palette)
+def _quantize(colors: np.ndarray, counts: np.ndarray, fit: _Fit):
+    """Round the fitted centroids to a palette and label the distinct colors with it.
+
+    Returns ``(palette, centroids, labels, sse)``: the palette (duplicates and colors
+    nobody is nearest to dropped), the centroids it came from, each color's nearest
+    palette color, and the exact sum of squared errors over the pixels.
+    """
+    palette, kept, where = _palette(fit.centroids)
+    centroids = fit.centroids[kept]
+    labels = _palette_labels(colors, palette, fit, where)
     used = np.bincount(labels, minlength=len(palette)) > 0
     if not used.all():  # a rounded color nobody is nearest to: drop it
         palette, centroids = palette[used], centroids[used]
-        labels, sse = _label_colors(colors, counts, palette)
+        labels = _nearest_palette(colors, palette)
+    error = colors.astype(np.int64) - palette[labels]
+    sse = int(np.einsum("ij,ij->i", error, error) @ counts)  # exact, in integers
+    return palette, centroids, labels, sse
+
+
+def _palette_labels(colors, palette, fit: _Fit, where) -> np.ndarray:
+    """Nearest palette color of every distinct color (the lowest index on a tie).
+
+    Rounding moves centroid j by ``delta_j = ||palette color - c_j||`` (≤ √3/2). By the
+    triangle inequality a color whose margin to the float centroids exceeds
+    ``2 max delta`` is strictly nearer to its own centroid's palette color than to any
+    other; only the colors closer to a boundary are searched exactly.
+    """
+    if fit.labels is None:
+        return _nearest_palette(colors, palette)
+    delta = np.sqrt(((palette[where] - fit.centroids) ** 2).sum(axis=1))
+    labels = where[fit.labels]
+    check = np.flatnonzero(fit.margin <= 2.0 * delta.max())
+    if len(check):
+        labels[check] = _nearest_palette(colors[check], palette)
+    return labels
+
+
+def _encode(shape, codes, hist_codes, counts, fit: _Fit, k) -> Compressed:
+    """The Compressed photo: palette, per-pixel labels (via a lookup table by color
+    code) and exact errors."""
+    palette, centroids, labels, sse = _quantize(_code_colors(hist_codes), counts, fit)
     dtype = np.uint8 if len(palette) <= 256 else np.uint16
     lookup = np.empty(1 << 24, dtype=dtype)  # color code -> palette index (only the
     lookup[hist_codes] = labels  # photo's own codes are ever written, then read)
@@ -538,6 +597,6 @@ def _encode(shape, codes, hist_codes, counts, centroids, k, n_iter) -> Compresse
         k=k,
         mse=sse / (3 * codes.size),
         sse=float(sse),
-        n_iter=n_iter,
+        n_iter=fit.n_iter,
         centroids=centroids,
     )

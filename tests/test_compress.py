@@ -56,10 +56,35 @@ def test_image_is_palette_indexed_by_labels(q8, crop):
     assert q8.palette.shape == (8, 3) and q8.n_colors == 8 and q8.k == 8
 
 
-def test_labels_are_nearest_palette_colors(q8, crop):
-    d2 = _brute_sq_dist(crop.reshape(-1, 3), q8.palette)
-    chosen = d2[np.arange(len(d2)), q8.labels.ravel()]
-    np.testing.assert_array_equal(chosen, d2.min(1))  # exact integers, ties allowed
+@pytest.mark.parametrize("k", [2, 8, 32])
+def test_labels_are_nearest_palette_colors(crop, k):
+    q = compress(crop, k, seed=1)
+    d2 = _brute_sq_dist(crop.reshape(-1, 3), q.palette)
+    # Exact integer distances; on a tie the lowest palette index, as argmin.
+    np.testing.assert_array_equal(q.labels.ravel(), d2.argmin(1))
+
+
+def test_palette_labels_from_margins_match_a_full_search():
+    """The shortcut of _encode (keep the centroid's palette color when the margin is
+    wide) against brute force, on centroids far from integers and colors everywhere."""
+    kmeans_module = importlib.import_module("labkit.kmeans")
+    rng = np.random.default_rng(3)
+    colors = rng.integers(0, 256, size=(20000, 3)).astype(np.uint8)
+    centroids = rng.uniform(0, 255, size=(24, 3)) + 0.5 - np.float64(1e-9)
+    X = colors.astype(np.float64)
+    x_sq = kmeans_module._row_norms_sq(X)
+    labels, margin = kmeans_module._nearest_with_margin(X, centroids, x_sq)
+    fit = lc._Fit(centroids, 0, labels, margin)
+    palette, _, where = lc._palette(centroids)
+    got = lc._palette_labels(colors, palette, fit, where)
+    np.testing.assert_array_equal(got, _brute_sq_dist(colors, palette).argmin(1))
+
+
+def test_palette_drops_duplicates_and_maps_every_centroid():
+    centroids = np.array([[5.2, 5, 5], [0.2, 0, 0], [0.4, 0, 0], [4.8, 5, 5]])
+    palette, kept, where = lc._palette(centroids)
+    assert palette.tolist() == [[5, 5, 5], [0, 0, 0]]
+    assert kept.tolist() == [0, 1] and where.tolist() == [0, 1, 1, 0]
 
 
 def test_mse_and_sse_match_direct_computation(q8, crop):

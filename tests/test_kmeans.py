@@ -154,6 +154,17 @@ def test_e_step_matches_brute_force_loop():
         assert sq[i] == pytest.approx(min(dists), rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.parametrize("k", [1, 2, 7, 255, 256, 300])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_smallest_two_match_sorting_with_ties_to_the_lowest_index(k, dtype):
+    dist = np.random.default_rng(k).integers(0, 4, size=(k, 400)).astype(dtype)  # many ties
+    labels, best, runner_up = km._smallest(dist, second=True)
+    np.testing.assert_array_equal(labels, dist.argmin(axis=0))  # argmin: first on a tie
+    np.testing.assert_array_equal(best, dist.min(axis=0))
+    second = np.sort(dist, axis=0)[1] if k > 1 else np.full(400, np.inf)
+    np.testing.assert_array_equal(runner_up, second)
+
+
 def test_m_step_matches_weighted_means():
     rng = np.random.default_rng(6)
     X = rng.uniform(0, 255, (200, 3))
