@@ -86,7 +86,7 @@ class Compressed:
     @property
     def image(self) -> np.ndarray:
         """The recolored image, ``palette[labels]``: (H, W, 3) uint8."""
-        return self.palette[self.labels]
+        return np.take(self.palette, self.labels, axis=0)  # = palette[labels], 4x faster
 
     @property
     def n_colors(self) -> int:
@@ -503,7 +503,7 @@ def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
     result, margin = _lloyd_with_margin(X, start, weights, max_iter=_MAX_ITER,
                                         tol=_REFINE_TOL, relax=_RELAX,
                                         distance_dtype=np.float32)
-    slack = _margin_slack(float(_row_norms_sq(X).max()), np.float32)
+    slack = _margin_slack(3 * 255.0**2, np.float32)  # for the largest possible ||color||²
     return _Fit(result.centroids, result.n_iter, result.labels, margin - slack)
 
 
@@ -560,9 +560,25 @@ def _quantize(colors: np.ndarray, counts: np.ndarray, fit: _Fit):
     if not used.all():  # a rounded color nobody is nearest to: drop it
         palette, centroids = palette[used], centroids[used]
         labels = _nearest_palette(colors, palette)
-    error = colors.astype(np.int64) - palette[labels]
-    sse = int(np.einsum("ij,ij->i", error, error) @ counts)  # exact, in integers
+    sse = _sse(colors, counts, palette, labels)
     return palette, centroids, labels, sse
+
+
+def _sse(colors, counts, palette, labels) -> int:
+    """Exact sum of squared errors of the pixels, colors recolored ``palette[labels]``.
+
+    Channel by channel in integers (``np.take`` on one channel is several times faster
+    than gathering whole rows with ``palette[labels]``); each color's squared error is
+    below 2**18 and the total below 2**53, so the float64 product with the counts is exact.
+    """
+    sq = np.zeros(len(colors), dtype=np.int32)
+    channels = palette.astype(np.int32).T
+    for channel, values in enumerate(channels):
+        error = np.take(values, labels)
+        error -= colors[:, channel]
+        error *= error
+        sq += error
+    return int(sq.astype(np.float64) @ counts.astype(np.float64))
 
 
 def _palette_labels(colors, palette, fit: _Fit, where) -> np.ndarray:

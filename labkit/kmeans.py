@@ -443,11 +443,12 @@ def _nearest_with_margin(X, centroids, x_sq):
     return labels, margin
 
 
-def _cluster_sums(X, labels, k, weights, weighted_X):
-    """Per cluster: total weight (k,) and weighted sum of its points (k, d)."""
+def _cluster_sums(labels, k, weights, weighted_X):
+    """Per cluster: total weight (k,) and weighted sum of its points (k, d), from the
+    points' weights and ``weighted_X = X * weights[:, None]``."""
     mass = np.bincount(labels, weights=weights, minlength=k)
     sums = np.stack(
-        [np.bincount(labels, weights=weighted_X[:, j], minlength=k) for j in range(X.shape[1])],
+        [np.bincount(labels, weights=column, minlength=k) for column in weighted_X.T],
         axis=1,
     )
     return mass, sums
@@ -455,7 +456,7 @@ def _cluster_sums(X, labels, k, weights, weighted_X):
 
 def _update(X, labels, k, weights, *, old=None) -> np.ndarray:
     """M-step: weighted means per cluster, empty clusters re-seeded."""
-    mass, sums = _cluster_sums(X, labels, k, weights, X * weights[:, None])
+    mass, sums = _cluster_sums(labels, k, weights, X * weights[:, None])
     return _centroids_from_sums(mass, sums, X, labels, weights, old)
 
 
@@ -470,7 +471,7 @@ def _centroids_from_sums(mass, sums, X, labels, weights, old) -> np.ndarray:
 
 def _reseed_empty(X, labels, weights, centroids, empty, old) -> None:
     """Move each empty cluster's centroid (in place) onto the costliest point."""
-    cost = weights * ((X - centroids[labels]) ** 2).sum(axis=1)  # (n,), labels are non-empty
+    cost = weights * _row_norms_sq(X - np.take(centroids, labels, axis=0))  # labels non-empty
     for j in empty:
         i = int(np.argmax(cost))
         if cost[i] > 0:
@@ -530,7 +531,7 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
     slack = _margin_slack(x_sq.max(), distance_dtype)
     centroids = np.array(centroids, dtype=np.float64)
     labels, margin = _nearest_with_margin(X_dist, centroids, x_sq)
-    mass, sums = _cluster_sums(X, labels, k, weights, weighted_X)
+    mass, sums = _cluster_sums(labels, k, weights, weighted_X)
     centroid_history, inertia_history = [centroids], []
     converged = False
     step = relax  # the over-relaxation factor of the next relaxed step
@@ -555,16 +556,18 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
         others_max[top] = np.max(shift, initial=0.0, where=np.arange(k) != top)
         margin -= (shift + others_max)[labels]
         check = np.flatnonzero(margin <= slack)
-        new_labels, margin[check] = _nearest_with_margin(X_dist[check], centroids, x_sq[check])
+        # (np.take gathers rows several times faster than X_dist[check].)
+        new_labels, margin[check] = _nearest_with_margin(np.take(X_dist, check, axis=0),
+                                                         centroids, x_sq[check])
         changed = new_labels != labels[check]
         moved, moved_to = check[changed], new_labels[changed]
         if len(moved) > len(X) // 4:  # many moved: summing afresh is as cheap
             labels[moved] = moved_to
-            mass, sums = _cluster_sums(X, labels, k, weights, weighted_X)
+            mass, sums = _cluster_sums(labels, k, weights, weighted_X)
         elif len(moved):  # take the moved points out of their old clusters, into the new
-            args = (k, weights[moved], weighted_X[moved])
-            out_mass, out_sums = _cluster_sums(X[moved], labels[moved], *args)
-            in_mass, in_sums = _cluster_sums(X[moved], moved_to, *args)
+            args = (k, weights[moved], np.take(weighted_X, moved, axis=0))
+            out_mass, out_sums = _cluster_sums(labels[moved], *args)
+            in_mass, in_sums = _cluster_sums(moved_to, *args)
             mass += in_mass - out_mass
             sums += in_sums - out_sums
             labels[moved] = moved_to
@@ -576,7 +579,7 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
             converged = True
             break
     # The final inertia, exactly (not through the expansion of the E-step).
-    inertia = float(weights @ _row_norms_sq(X - centroids[labels]))
+    inertia = float(weights @ _row_norms_sq(X - np.take(centroids, labels, axis=0)))
     if inertia_history:
         inertia_history[-1] = inertia
     result = KMeansResult(
