@@ -40,6 +40,11 @@ _COARSE_BITS = 5
 _COARSE_MIN_COLORS = 4096
 #: Number of k-means++ starts tried on the coarse histogram (the best one is refined).
 _COARSE_STARTS = 3
+#: From this many pixels on, ``_COARSE_STARTS_LARGE`` starts: the coarse stage costs the
+#: same at any size (at most 32768 bins) while the rest grows with the photo, so at
+#: 15 MP ten starts add about 10 % to the time and lower the error by about 1 %.
+_LARGE_PIXELS = 2_000_000
+_COARSE_STARTS_LARGE = 10
 #: Centroid shift (in 0..255 levels) that ends the coarse stage.
 _COARSE_TOL = 0.5
 #: Largest number of Lloyd iterations per coarse start.
@@ -236,8 +241,9 @@ def compress(img, k: int, *, seed=None, init="k-means++") -> Compressed:
 
     1. *Coarse stage*: colors are binned on 5 bits per channel (at most 32768 bins, each
        the count-weighted mean of its true colors); k-means runs there from 3 starts
-       (at most 10 over-relaxed Lloyd iterations each: cheap) and the start with the
-       lowest inertia is kept. The best of several starts is why the result usually
+       (10 from 2 megapixels on, where they cost little next to the rest; at most 10
+       over-relaxed Lloyd iterations each) and the start with the lowest inertia is
+       kept. The best of several starts is why the result usually
        beats a single scikit-learn run.
     2. *Refinement*: weighted Lloyd on the exact distinct colors (same
        :func:`labkit.kmeans.kmeans` machinery, distances in float32; the M-step
@@ -269,7 +275,7 @@ def compress(img, k: int, *, seed=None, init="k-means++") -> Compressed:
     rng = make_rng(seed)
     codes = _color_codes(img)
     hist_codes, counts = _histogram(codes)
-    fit = _fit(_code_colors(hist_codes), counts, k, init, rng)
+    fit = _fit(hist_codes, counts, k, init, rng)
     return _encode(img.shape[:2], codes, hist_codes, counts, fit, k)
 
 
@@ -332,7 +338,7 @@ def elbow(img, ks, *, seed=0, progress: bool = False):
         rng = shared if shared is not None else make_rng(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # k > distinct colors: fine here
-            fit = _fit(colors, counts, k, "k-means++", rng)
+            fit = _fit(hist_codes, counts, k, "k-means++", rng)
         sse = float(_quantize(colors, counts, fit)[3])
         rows.append({"k": k, "sse": sse, "mse": sse / n_values})
     return pd.DataFrame(rows, columns=["k", "sse", "mse"])
@@ -456,18 +462,24 @@ def _histogram(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], counts
 
 
-def _coarse_histogram(colors: np.ndarray, counts: np.ndarray, bits: int):
-    """Bin the colors on ``bits`` bits per channel: bin means (float64) and bin counts."""
-    shift = 8 - bits
-    binned = colors >> shift
-    bin_index = (binned[:, 0].astype(np.intp) << (2 * bits)) | (
-        binned[:, 1].astype(np.intp) << bits) | binned[:, 2]
-    mass = np.bincount(bin_index, weights=counts, minlength=1 << (3 * bits))
+def _coarse_histogram(codes: np.ndarray, counts: np.ndarray, bits: int):
+    """Bin the colors (given by their codes) on ``bits`` bits per channel: the bins' means
+    (float64, weighted by the counts) and the bins' counts, for the occupied bins only.
+
+    The bin index takes the top ``bits`` bits of R, G and B straight from the 24-bit
+    code, with shifts and masks (twice as fast as from the (m, 3) colors).
+    """
+    drop, mask = 8 - bits, (1 << bits) - 1
+    bin_index = ((codes >> (16 + drop)) << (2 * bits)) | (
+        ((codes >> (8 + drop)) & mask) << bits) | ((codes >> drop) & mask)
+    bin_index = bin_index.astype(np.intp)
+    weights = counts.astype(np.float64)
+    mass = np.bincount(bin_index, weights=weights, minlength=1 << (3 * bits))
     occupied = np.flatnonzero(mass)
     sums = np.stack(
-        [np.bincount(bin_index, weights=counts * colors[:, c], minlength=1 << (3 * bits))
-         for c in range(3)], axis=1)
-    return sums[occupied] / mass[occupied, None], mass[occupied]
+        [np.bincount(bin_index, weights=weights * channel, minlength=1 << (3 * bits))[occupied]
+         for channel in _code_colors(codes).T], axis=1)
+    return sums / mass[occupied, None], mass[occupied]
 
 
 @dataclass(frozen=True)
@@ -482,9 +494,10 @@ class _Fit:
     margin: np.ndarray | None = None
 
 
-def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
-    """k-means of the weighted distinct colors (see :func:`compress`, steps 1 and 2)."""
-    X = colors.astype(np.float64)
+def _fit(codes: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
+    """k-means of the distinct colors (given by their codes) weighted by their counts
+    (see :func:`compress`, steps 1 and 2)."""
+    X = _code_colors(codes).astype(np.float64)
     weights = counts.astype(np.float64)
     if len(X) <= k:
         if len(X) < k:
@@ -497,7 +510,7 @@ def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
     if not isinstance(init, str):
         start = init
     elif len(X) > _COARSE_MIN_COLORS:
-        start = _coarse_centroids(X, weights, k, init, rng)
+        start = _coarse_centroids(codes, X, weights, k, init, rng)
     else:
         start = _init_centroids(X, k, init, rng, weights)
     result, margin = _lloyd_with_margin(X, start, weights, max_iter=_MAX_ITER,
@@ -507,13 +520,14 @@ def _fit(colors: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
     return _Fit(result.centroids, result.n_iter, result.labels, margin - slack)
 
 
-def _coarse_centroids(X, weights, k, init, rng) -> np.ndarray:
+def _coarse_centroids(codes, X, weights, k, init, rng) -> np.ndarray:
     """Best of several short k-means runs on the coarse histogram (starting centroids)."""
-    coarse, coarse_weights = _coarse_histogram(X.astype(np.uint8), weights, _COARSE_BITS)
+    coarse, coarse_weights = _coarse_histogram(codes, weights, _COARSE_BITS)
     if len(coarse) < k:
         return _init_centroids(X, k, init, rng, weights)
     best = None
-    for _ in range(_COARSE_STARTS):
+    large = weights.sum() >= _LARGE_PIXELS
+    for _ in range(_COARSE_STARTS_LARGE if large else _COARSE_STARTS):
         start = _init_centroids(coarse, k, init, rng, coarse_weights)
         result = _lloyd(coarse, start, coarse_weights, max_iter=_COARSE_MAX_ITER,
                         tol=_COARSE_TOL, relax=_RELAX, distance_dtype=np.float32)

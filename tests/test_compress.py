@@ -80,6 +80,22 @@ def test_palette_labels_from_margins_match_a_full_search():
     np.testing.assert_array_equal(got, _brute_sq_dist(colors, palette).argmin(1))
 
 
+@pytest.mark.parametrize("bits", [3, 5, 6])
+def test_coarse_histogram_matches_grouping_the_colors_by_bin(crop, bits):
+    colors, counts = color_histogram(crop)
+    codes = lc._color_codes(colors[None])
+    means, mass = lc._coarse_histogram(codes, counts, bits)
+    # Independent reference: group the colors by their top bits with np.unique.
+    keys, group = np.unique(colors >> (8 - bits), axis=0, return_inverse=True)
+    group = group.ravel()
+    ref_mass = np.bincount(group, weights=counts)
+    ref_means = np.stack([np.bincount(group, weights=counts * colors[:, c]) for c in range(3)],
+                         axis=1) / ref_mass[:, None]
+    np.testing.assert_array_equal(mass, ref_mass)  # np.unique sorts keys as the bin index
+    np.testing.assert_allclose(means, ref_means, rtol=1e-12)
+    assert len(keys) == len(mass)
+
+
 def test_palette_drops_duplicates_and_maps_every_centroid():
     centroids = np.array([[5.2, 5, 5], [0.2, 0, 0], [0.4, 0, 0], [4.8, 5, 5]])
     palette, kept, where = lc._palette(centroids)
@@ -148,6 +164,16 @@ def test_large_image_path_uses_coarse_stage(monkeypatch, crop):
     monkeypatch.undo()
     coarse = compress(crop, 8, seed=0)
     assert coarse.mse <= 1.02 * direct.mse
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_coarse_stage_tries_more_starts_on_large_photos(monkeypatch, crop, large):
+    starts = []
+    real_init = lc._init_centroids
+    monkeypatch.setattr(lc, "_init_centroids", lambda *a: starts.append(1) or real_init(*a))
+    monkeypatch.setattr(lc, "_LARGE_PIXELS", crop.shape[0] * crop.shape[1] + (0 if large else 1))
+    compress(crop, 8, seed=0)
+    assert len(starts) == (lc._COARSE_STARTS_LARGE if large else lc._COARSE_STARTS)
 
 
 def test_indexed_png_round_trip(q8, tmp_path):
