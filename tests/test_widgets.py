@@ -42,14 +42,18 @@ def test_compress_explorer_follows_the_k_slider(tiny_photo):
     np.testing.assert_array_equal(_right_part(_picture(box), tiny_photo.shape[1]), expected9.image)
 
 
-def test_compress_explorer_serves_a_revisited_k_from_its_cache(tiny_photo):
+def test_compress_explorer_serves_a_revisited_k_from_its_cache(tiny_photo, monkeypatch):
+    drawn = []
+    real_png = widgets._png
+    monkeypatch.setattr(widgets, "_png", lambda *images: drawn.append(1) or real_png(*images))
     box = widgets.compress_explorer(tiny_photo, k=3)
-    picture3 = box.picture.value
+    picture3 = bytes(box.picture.value)
     box.slider.value = 5
     box.slider.value = 3
     assert box.result(3) is box.result(3)
     assert box.result.cache_info().misses == 2
-    assert box.picture.value is picture3  # the drawn PNG too, not encoded again
+    assert len(drawn) == 2  # k = 3 and k = 5 drawn once each: the PNG is cached too
+    assert bytes(box.picture.value) == picture3
 
 
 def test_compress_explorer_works_on_a_preview_of_a_large_photo():
