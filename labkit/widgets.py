@@ -80,10 +80,23 @@ def _figure_array(fig, height: int) -> np.ndarray:
     return np.asarray(drawn.resize((width, height), Image.Resampling.LANCZOS))
 
 
-def _explorer(slider, picture, caption, result, show, extra=()) -> widgets.VBox:
-    """Lay out a slider explorer, wire the slider to ``show`` and draw it once."""
+def _explorer(slider, picture, caption, result, render) -> widgets.VBox:
+    """Lay out a slider explorer and wire the slider to ``render``, then draw it once.
+
+    ``render(value)`` returns the PNG bytes to show (None keeps the picture) and the
+    caption's HTML. It is cached: a value shown before is shown again at once, without
+    computing or drawing anything.
+    """
+    render = functools.cache(render)
+
+    def show():
+        png, text = render(slider.value)
+        if png is not None:
+            picture.value = png
+        caption.value = text
+
     slider.observe(lambda change: show(), names="value")
-    box = widgets.VBox([slider, *extra, picture, caption])
+    box = widgets.VBox([slider, picture, caption])
     box.slider, box.picture, box.caption, box.result = slider, picture, caption, result
     show()
     return box
@@ -125,18 +138,14 @@ def compress_explorer(img, k: int = 8, k_max: int = 32, *, seed: int = 0,
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
-    @functools.cache
-    def render(k):  # a k seen before is shown again without any work
+    def render(k):
         q = result(k)
         text = (f"k = {q.k} · {q.n_colors} colors · MSE {q.mse:.1f} · "
                 f"{q.bits_per_pixel} bits per pixel · indexed PNG "
                 f"{len(q.png_bytes()) / 1024:.1f} KB")
         return _png(small, q.image), text
 
-    def show():
-        picture.value, caption.value = render(slider.value)
-
-    return _explorer(slider, picture, caption, result, show)
+    return _explorer(slider, picture, caption, result, render)
 
 
 def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
@@ -150,7 +159,8 @@ def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
         (the curve with k marked | the photo recolored with k colors), ``box.caption``
         (k, SSE, the knee), ``box.result(k)`` (the cached Compressed), ``box.curve``
         (the same DataFrame as :func:`labkit.compress.elbow`) and ``box.knee``. Every
-        k is computed when the explorer is built, so slider moves only redraw.
+        k is computed when the explorer is built, so slider moves only redraw, and a
+        k drawn before is shown again from a cache.
     """
     import pandas as pd
 
@@ -170,15 +180,14 @@ def elbow_explorer(img, ks=range(1, 13), *, seed: int = 0,
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
-    def show():
-        k = slider.value
+    def render(k):  # drawing the curve takes ~0.3 s; _explorer caches it per k
         fig = elbow_plot(curve, knee=knee, figsize=(4.5, 3.4))
         fig.axes[0].axvline(k, color="0.4", linestyle="--", linewidth=1)
         q = result(k)
-        picture.value = _png(_figure_array(fig, q.image.shape[0]), q.image)
-        caption.value = f"k = {k} · SSE {q.sse:,.0f} · MSE {q.mse:.1f} · the knee is at k = {knee}"
+        text = f"k = {k} · SSE {q.sse:,.0f} · MSE {q.mse:.1f} · the knee is at k = {knee}"
+        return _png(_figure_array(fig, q.image.shape[0]), q.image), text
 
-    box = _explorer(slider, picture, caption, result, show)
+    box = _explorer(slider, picture, caption, result, render)
     box.curve, box.knee = curve, knee
     return box
 
@@ -216,16 +225,14 @@ def knn_explorer(img, patches=(1, 3, 5, 7, 9), *, k: int = 5, seed: int = 0,
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
-    def show():
-        c = result(slider.value)
-        picture.value = _png(small, gray, c.image)
+    def render(patch):
+        c = result(patch)
         test, train = c.metrics.test, c.metrics.train
-        caption.value = (
-            f"patch {slider.value}×{slider.value} · test RMSE {test['rmse']:.1f} · "
-            f"training RMSE {train['rmse']:.1f}"
-        )
+        text = (f"patch {patch}×{patch} · test RMSE {test['rmse']:.1f} · "
+                f"training RMSE {train['rmse']:.1f}")
+        return _png(small, gray, c.image), text
 
-    return _explorer(slider, picture, caption, result, show)
+    return _explorer(slider, picture, caption, result, render)
 
 
 def training_explorer(img, learning_rate: float = 0.05, *, optimizer: str = "adam",
@@ -260,18 +267,14 @@ def training_explorer(img, learning_rate: float = 0.05, *, optimizer: str = "ada
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
-    def show():
-        c = result(slider.value)
-        if isinstance(c, Exception):
-            caption.value = f"<b>{c}</b>"
-            return
+    def render(lr):
+        c = result(lr)
+        if isinstance(c, Exception):  # keep the last picture, say what went wrong
+            return None, f"<b>{c}</b>"
         history = c.agent.loss_history_
-        fig = loss_plot({f"{optimizer}, learning rate {slider.value:.4g}": history},
-                        figsize=(4.5, 3.4))
-        picture.value = _png(_figure_array(fig, c.image.shape[0]), c.image)
-        caption.value = (
-            f"learning rate {slider.value:.4g} · final loss {history[-1]:.3f} · "
-            f"test RMSE {c.metrics.test['rmse']:.1f}"
-        )
+        fig = loss_plot({f"{optimizer}, learning rate {lr:.4g}": history}, figsize=(4.5, 3.4))
+        text = (f"learning rate {lr:.4g} · final loss {history[-1]:.3f} · "
+                f"test RMSE {c.metrics.test['rmse']:.1f}")
+        return _png(_figure_array(fig, c.image.shape[0]), c.image), text
 
-    return _explorer(slider, picture, caption, result, show)
+    return _explorer(slider, picture, caption, result, render)

@@ -81,6 +81,20 @@ def test_elbow_explorer_starts_at_the_knee_and_follows_the_slider(tiny_photo):
     np.testing.assert_array_equal(_right_part(_picture(box), tiny_photo.shape[1]), q.image)
 
 
+def test_elbow_explorer_draws_each_k_once(tiny_photo, monkeypatch):
+    drawn = []
+    real_figure_array = widgets._figure_array
+    monkeypatch.setattr(widgets, "_figure_array",
+                        lambda *args: drawn.append(1) or real_figure_array(*args))
+    box = widgets.elbow_explorer(tiny_photo, ks=range(1, 6), seed=0)
+    first = box.slider.value
+    other = 5 if first != 5 else 1
+    box.slider.value = other
+    box.slider.value = first
+    box.slider.value = other
+    assert len(drawn) == 2
+
+
 def test_knn_explorer_follows_the_patch_slider(tiny_photo):
     box = widgets.knn_explorer(tiny_photo, patches=(1, 3, 5), k=4)
     assert box.slider.value == 3
