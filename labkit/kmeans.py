@@ -405,6 +405,7 @@ def _smallest(dist: np.ndarray, second: bool = False):
     score_dtype = np.min_scalar_type(k)
     top_score = np.zeros(n, dtype=score_dtype)
     hit = np.empty(n, dtype=bool)
+    # With k < 256 the score overwrites the mask in place (bool and uint8 share a layout).
     score = hit.view(np.uint8) if score_dtype == np.uint8 else np.empty(n, dtype=score_dtype)
     for j, row in enumerate(dist):
         np.equal(row, best, out=hit)
