@@ -26,7 +26,6 @@ from labkit.kmeans import (
     _init_centroids,
     _lloyd,
     _lloyd_with_margin,
-    _margin_slack,
     _nearest,
     _row_norms_sq,
 )
@@ -275,8 +274,9 @@ def compress(img, k: int, *, seed=None, init="k-means++") -> Compressed:
     rng = make_rng(seed)
     codes = _color_codes(img)
     hist_codes, counts = _histogram(codes)
-    fit = _fit(hist_codes, counts, k, init, rng)
-    return _encode(img.shape[:2], codes, hist_codes, counts, fit, k)
+    colors = _code_colors(hist_codes)
+    fit = _fit(hist_codes, colors, counts, k, init, rng)
+    return _encode(img.shape[:2], codes, hist_codes, colors, counts, fit, k)
 
 
 def elbow(img, ks, *, seed=0, progress: bool = False):
@@ -338,7 +338,7 @@ def elbow(img, ks, *, seed=0, progress: bool = False):
         rng = shared if shared is not None else make_rng(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # k > distinct colors: fine here
-            fit = _fit(hist_codes, counts, k, "k-means++", rng)
+            fit = _fit(hist_codes, colors, counts, k, "k-means++", rng)
         sse = float(_quantize(colors, counts, fit)[3])
         rows.append({"k": k, "sse": sse, "mse": sse / n_values})
     return pd.DataFrame(rows, columns=["k", "sse", "mse"])
@@ -462,9 +462,10 @@ def _histogram(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], counts
 
 
-def _coarse_histogram(codes: np.ndarray, counts: np.ndarray, bits: int):
-    """Bin the colors (given by their codes) on ``bits`` bits per channel: the bins' means
-    (float64, weighted by the counts) and the bins' counts, for the occupied bins only.
+def _coarse_histogram(codes: np.ndarray, colors: np.ndarray, counts: np.ndarray, bits: int):
+    """Bin the colors (``colors[j]`` has the code ``codes[j]``) on ``bits`` bits per channel:
+    the bins' means (float64, weighted by the counts) and the bins' counts, for the
+    occupied bins only.
 
     The bin index takes the top ``bits`` bits of R, G and B straight from the 24-bit
     code, with shifts and masks (twice as fast as from the (m, 3) colors).
@@ -478,7 +479,7 @@ def _coarse_histogram(codes: np.ndarray, counts: np.ndarray, bits: int):
     occupied = np.flatnonzero(mass)
     sums = np.stack(
         [np.bincount(bin_index, weights=weights * channel, minlength=1 << (3 * bits))[occupied]
-         for channel in _code_colors(codes).T], axis=1)
+         for channel in colors.T], axis=1)
     return sums / mass[occupied, None], mass[occupied]
 
 
@@ -494,10 +495,11 @@ class _Fit:
     margin: np.ndarray | None = None
 
 
-def _fit(codes: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
-    """k-means of the distinct colors (given by their codes) weighted by their counts
-    (see :func:`compress`, steps 1 and 2)."""
-    X = _code_colors(codes).astype(np.float64)
+def _fit(codes: np.ndarray, colors: np.ndarray, counts: np.ndarray, k: int, init,
+         rng) -> _Fit:
+    """k-means of the distinct colors (and their codes) weighted by their counts (see
+    :func:`compress`, steps 1 and 2)."""
+    X = colors.astype(np.float64)
     weights = counts.astype(np.float64)
     if len(X) <= k:
         if len(X) < k:
@@ -516,13 +518,12 @@ def _fit(codes: np.ndarray, counts: np.ndarray, k: int, init, rng) -> _Fit:
     result, margin = _lloyd_with_margin(X, start, weights, max_iter=_MAX_ITER,
                                         tol=_REFINE_TOL, relax=_RELAX,
                                         distance_dtype=np.float32)
-    slack = _margin_slack(3 * 255.0**2, np.float32)  # for the largest possible ||color||²
-    return _Fit(result.centroids, result.n_iter, result.labels, margin - slack)
+    return _Fit(result.centroids, result.n_iter, result.labels, margin)
 
 
 def _coarse_centroids(codes, X, weights, k, init, rng) -> np.ndarray:
     """Best of several short k-means runs on the coarse histogram (starting centroids)."""
-    coarse, coarse_weights = _coarse_histogram(codes, weights, _COARSE_BITS)
+    coarse, coarse_weights = _coarse_histogram(codes, X, weights, _COARSE_BITS)
     if len(coarse) < k:
         return _init_centroids(X, k, init, rng, weights)
     best = None
@@ -613,10 +614,10 @@ def _palette_labels(colors, palette, fit: _Fit, where) -> np.ndarray:
     return labels
 
 
-def _encode(shape, codes, hist_codes, counts, fit: _Fit, k) -> Compressed:
+def _encode(shape, codes, hist_codes, colors, counts, fit: _Fit, k) -> Compressed:
     """The Compressed photo: palette, per-pixel labels (via a lookup table by color
     code) and exact errors."""
-    palette, centroids, labels, sse = _quantize(_code_colors(hist_codes), counts, fit)
+    palette, centroids, labels, sse = _quantize(colors, counts, fit)
     dtype = np.uint8 if len(palette) <= 256 else np.uint16
     lookup = np.empty(1 << 24, dtype=dtype)  # color code -> palette index (only the
     lookup[hist_codes] = labels  # photo's own codes are ever written, then read)

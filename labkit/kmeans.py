@@ -495,7 +495,8 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
                        relax: float = 1.0) -> tuple[KMeansResult, np.ndarray]:
     """Lloyd's loop from the given initial centroids (see :func:`kmeans`), and the final
     margins: for every point, a lower bound on (distance to its second-nearest final
-    centroid) - (distance to its nearest one), valid up to :func:`_margin_slack`.
+    centroid) - (distance to its nearest one) that holds despite rounding (``slack``
+    already subtracted).
 
     Same iterations as the textbook loop (same labels and centroids up to rounding),
     with two savings:
@@ -529,7 +530,9 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
     weighted_X = X * weights[:, None]
     x_sq = _row_norms_sq(X)
     total_sq = float(weights @ x_sq)  # sum_i w_i ||x_i||², for the inertia
-    slack = _margin_slack(x_sq.max(), distance_dtype)
+    # Distances carry rounding errors up to about eps * ||x||²; margins closer to 0 than
+    # what that error allows are treated as ties and re-checked.
+    slack = 4.0 * float(np.sqrt(np.finfo(distance_dtype).eps * (x_sq.max() + 1.0)))
     centroids = np.array(centroids, dtype=np.float64)
     labels, margin = _nearest_with_margin(X_dist, centroids, x_sq)
     mass, sums = _cluster_sums(labels, k, weights, weighted_X)
@@ -592,13 +595,7 @@ def _lloyd_with_margin(X, centroids, weights, *, max_iter, tol, distance_dtype=n
         inertia_history=np.array(inertia_history, dtype=np.float64),
         centroid_history=np.stack(centroid_history),
     )
-    return result, margin
-
-
-def _margin_slack(largest_sq_norm: float, distance_dtype) -> float:
-    """How far a computed margin may be off through rounding: distances carry errors up to
-    about eps * ||x||², so margins within this of 0 count as ties and are re-checked."""
-    return 4.0 * float(np.sqrt(np.finfo(distance_dtype).eps * (largest_sq_norm + 1.0)))
+    return result, margin - slack
 
 
 def _falling(history) -> bool:

@@ -73,7 +73,7 @@ def test_palette_labels_from_margins_match_a_full_search():
     centroids = rng.uniform(0, 255, size=(24, 3)) + 0.5 - np.float64(1e-9)
     X = colors.astype(np.float64)
     x_sq = kmeans_module._row_norms_sq(X)
-    labels, margin = kmeans_module._nearest_with_margin(X, centroids, x_sq)
+    labels, margin = kmeans_module._nearest_with_margin(X, centroids, x_sq)  # exact, float64
     fit = lc._Fit(centroids, 0, labels, margin)
     palette, _, where = lc._palette(centroids)
     got = lc._palette_labels(colors, palette, fit, where)
@@ -84,7 +84,7 @@ def test_palette_labels_from_margins_match_a_full_search():
 def test_coarse_histogram_matches_grouping_the_colors_by_bin(crop, bits):
     colors, counts = color_histogram(crop)
     codes = lc._color_codes(colors[None])
-    means, mass = lc._coarse_histogram(codes, counts, bits)
+    means, mass = lc._coarse_histogram(codes, colors, counts, bits)
     # Independent reference: group the colors by their top bits with np.unique.
     keys, group = np.unique(colors >> (8 - bits), axis=0, return_inverse=True)
     group = group.ravel()

@@ -268,3 +268,15 @@ def test_over_relaxed_lloyd_ends_at_a_fixed_point_no_worse_than_plain_lloyd(phot
     means = np.array([photo_pixels[relaxed.labels == j].mean(axis=0) for j in range(16)])
     np.testing.assert_allclose(means, relaxed.centroids, atol=0.05)
     assert relaxed.inertia <= plain.inertia * 1.001
+
+
+def test_returned_margins_are_lower_bounds_of_the_exact_margins(photo_pixels):
+    weights = np.ones(len(photo_pixels))
+    start = km.init_centroids(photo_pixels, 12, "k-means++", seed=2)
+    result, margin = km._lloyd_with_margin(photo_pixels, start, weights, max_iter=300, tol=0.2,
+                                           relax=1.8, distance_dtype=np.float32)
+    d = np.sqrt(((photo_pixels[:, None, :] - result.centroids[None]) ** 2).sum(2))  # float64
+    nearest_two = np.sort(d, axis=1)[:, :2]
+    exact = nearest_two[:, 1] - nearest_two[:, 0]
+    assert np.all(margin <= exact)
+    np.testing.assert_array_equal(result.labels[margin > 0], d.argmin(1)[margin > 0])
