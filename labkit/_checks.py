@@ -1,8 +1,10 @@
-"""Argument checks shared by the public functions of labkit.
+"""Argument checks shared by the public functions of labkit: every one lives here.
 
-Every public function validates its arguments at the door with these helpers and
-raises one clear sentence: what was wrong and what is allowed. Private helpers
-trust their callers.
+Every public function validates its arguments at the door with these helpers, once, and
+raises one clear sentence: what was wrong and what is allowed. The same mistake gets the
+same exception type everywhere (a wrong type: ``TypeError``; a wrong value or shape:
+``ValueError``; an agent used before ``fit``: :class:`NotFittedError`). Private helpers and
+the engine (``labkit._fast``) trust their callers and check nothing.
 """
 
 from __future__ import annotations
@@ -12,33 +14,49 @@ from collections.abc import Iterable
 
 import numpy as np
 
-SeedLike = "int | numpy.random.Generator | None"
+
+class NotFittedError(ValueError, AttributeError):
+    """An agent or network was asked to predict before it was fitted (call ``fit`` first)."""
 
 
-def positive_int(value, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is an integer ≥ ``minimum``.
+# --- numbers and names ------------------------------------------------------------------
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def positive_int(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int if it is an integer in ``minimum..maximum``.
 
     Raises
     ------
     TypeError
         If ``value`` is not an integer (``bool`` and ``2.0`` are refused).
     ValueError
-        If ``value`` is smaller than ``minimum``.
+        If ``value`` is smaller than ``minimum`` or larger than ``maximum``.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    allowed = (f"an integer ≥ {minimum}" if maximum is None
+               else f"an integer in {minimum}..{maximum}")
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(value)
 
 
 def odd_int(value, name: str) -> int:
     """Return ``value`` as an int if it is a positive odd integer (1, 3, 5, …)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+    if not _is_integer(value):
         raise TypeError(f"{name} must be a positive odd integer (1, 3, 5, …), got {value!r}")
     if value < 1 or value % 2 == 0:
         raise ValueError(f"{name} must be a positive odd integer (1, 3, 5, …), got {value!r}")
     return int(value)
+
+
+def patch_size(value, name: str = "patch") -> int:
+    """Return the side p of a p×p patch: a positive odd integer, so a patch has a centre."""
+    return odd_int(value, name)
 
 
 def positive_float(value, name: str, allow_zero: bool = False) -> float:
@@ -52,10 +70,15 @@ def positive_float(value, name: str, allow_zero: bool = False) -> float:
     return value
 
 
+def learning_rate(value, name: str = "learning_rate") -> float:
+    """Return a learning rate: a finite number > 0."""
+    return positive_float(value, name)
+
+
 def one_of(value, name: str, options: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``options`` (strings)."""
     options = tuple(options)
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         allowed = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
     return value
@@ -67,7 +90,7 @@ def make_rng(seed) -> np.random.Generator:
         return seed
     if seed is None:
         return np.random.default_rng()
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+    if not _is_integer(seed):
         raise TypeError(
             f"seed must be None, a non-negative integer or a numpy.random.Generator, got {seed!r}"
         )
@@ -76,21 +99,121 @@ def make_rng(seed) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
-def points(X, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a float64 array of shape (n, d), n ≥ 1, every value finite."""
-    if isinstance(X, (str, bytes)) or X is None:
-        raise TypeError(f"{name} must be an array of numbers of shape (n, d), got {type(X).__name__}")
+# --- arrays -------------------------------------------------------------------------------
+
+
+def _array(value, name: str, what: str) -> np.ndarray:
+    """``np.asarray(value)``, refusing strings, None and ragged lists with one sentence."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
     try:
-        arr = np.asarray(X)
+        return np.asarray(value)
     except (TypeError, ValueError) as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be an array of numbers of shape (n, d): {exc}") from None
+        raise TypeError(f"{name} must be {what}: {exc}") from None
+
+
+def _uint8_values(arr: np.ndarray, name: str, hint: str = "") -> np.ndarray:
+    """Integer array → uint8, refusing floats, bools and values outside 0..255."""
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold uint8 values 0..255, got dtype {arr.dtype}{hint}")
+    if arr.dtype != np.uint8:
+        if arr.size and (arr.min() < 0 or arr.max() > 255):
+            raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
+        arr = arr.astype(np.uint8)
+    return arr
+
+
+def rgb_image(img, name: str = "img") -> np.ndarray:
+    """Return ``img`` as a C-contiguous uint8 array of shape (H, W, 3), H, W ≥ 1.
+
+    Integer arrays whose values lie in 0..255 are converted (no copy when ``img`` already
+    is a C-contiguous uint8 array); floats are refused, since 0..1 and 0..255 cannot be
+    told apart.
+    """
+    arr = _array(img, name, "an image array of shape (H, W, 3); load files with "
+                            "labkit.load_image")
+    arr = _uint8_values(arr, name, "; scale floats to 0..255 and use .astype(np.uint8)")
+    if arr.ndim != 3 or arr.shape[2] != 3:
+        raise ValueError(f"{name} must have shape (H, W, 3) (RGB), got {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def gray_image(gray, name: str = "gray") -> np.ndarray:
+    """Return ``gray`` as a C-contiguous uint8 array of shape (H, W), H, W ≥ 1."""
+    arr = _uint8_values(_array(gray, name, "a gray image array of shape (H, W)"), name)
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D image (H, W), got shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def points(X, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a float64 array of shape (n, d), n, d ≥ 1, every value finite."""
+    arr = _array(X, name, "an array of numbers of shape (n, d)")
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n, d), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must hold at least one point, got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     arr = arr.astype(np.float64, copy=False)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite: it holds NaN or infinity")
     return arr
+
+
+def centroids(value, k: int, d: int, name: str = "centroids") -> np.ndarray:
+    """Return ``value`` as a new float64 array of shape (k, d), every value finite."""
+    c = points(value, name)
+    if c.shape != (k, d):
+        raise ValueError(f"{name} must have shape ({k}, {d}) (k centroids of the points' "
+                         f"dimension), got {c.shape}")
+    return c.copy()
+
+
+def weights(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray:
+    """Return one non-negative finite float64 weight per point (all 1 for ``None``)."""
+    if sample_weight is None:
+        return np.ones(n)
+    w = _array(sample_weight, name, f"an array of {n} numbers")
+    if w.dtype == bool or not np.issubdtype(w.dtype, np.number) \
+            or np.issubdtype(w.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {w.dtype}")
+    if w.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one weight per point, got {w.shape}")
+    w = w.astype(np.float64)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError(f"{name} must be finite and non-negative")
+    if w.sum() <= 0:
+        raise ValueError(f"{name} must not be all zero")
+    return w
+
+
+def labels(y, n: int, k: int, name: str = "labels") -> np.ndarray:
+    """Return ``y`` as an intp array of shape (n,) holding labels 0..k-1."""
+    y = _array(y, name, f"an array of {n} integer labels 0..{k - 1}")
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer labels 0..{k - 1}, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one label per item, got {y.shape}")
+    if n and (y.min() < 0 or y.max() >= k):
+        raise ValueError(f"{name} must hold labels 0..{k - 1} (k={k}), "
+                         f"got {y.min()}..{y.max()}")
+    return y.astype(np.intp)
+
+
+def patches(X, patch: int, name: str = "X") -> np.ndarray:
+    """Return gray patches of shape (n, patch²), n ≥ 1, integers 0..255, as C-contiguous uint8."""
+    arr = _array(X, name, f"an array of gray patches of shape (n, {patch * patch})")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer gray values 0..255 (uint8 patches), "
+                        f"got dtype {arr.dtype}")
+    d = patch * patch
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise ValueError(f"{name} must have shape (n, {d}) for patch={patch}, got {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one patch, got none")
+    return np.ascontiguousarray(_uint8_values(arr, name))
