@@ -4,6 +4,9 @@
     python3 lab.py          set up (first time only) and open JupyterLab on the notebooks
     python3 lab.py test     set up (first time only) and run every test: unit tests,
                             doctests, the notebooks under nbval and the browser test
+    python3 lab.py present NN
+                            show lesson NN's explorer full-screen, without code, for a
+                            projector (Voilà); --whole for the whole lesson
     python3 lab.py bench    set up, add the benchmark-only peers (faiss, imagequant) and run
                             the benchmarks (add --quick for a short run)
 
@@ -14,6 +17,7 @@ pyproject.toml or .ci/constraints.txt change. Needs nothing but Python ≥ 3.10 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -59,8 +63,35 @@ def ensure_environment(extras: str = "dev") -> Path:
     if CONSTRAINTS.exists():
         install += ["-c", CONSTRAINTS]
     run(*install)
+    if "author" in extras.split(","):
+        hide_authoring_tools(python)
+    save_widget_state(python)
     STAMP.write_text(fingerprint)
     return python
+
+
+def hide_authoring_tools(python: Path) -> None:
+    """Disable nbgrader's Jupyter extensions in .venv: it is installed only as a library
+    (its solution-clearing step makes the student notebooks), so students see no nbgrader
+    menus, Validate button or formgrader in their JupyterLab."""
+    run(python, "-m", "jupyter", "labextension", "disable", "--level=sys_prefix",
+        "@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
+    run(python, "-m", "jupyter", "server", "extension", "disable", "--sys-prefix",
+        *[f"nbgrader.server_extensions.{name}" for name in
+          ("formgrader", "validate_assignment", "assignment_list", "course_list")])
+
+
+def save_widget_state(python: Path) -> None:
+    """Make JupyterLab save the widgets' state with the notebook, so that a lesson run,
+    saved and reopened later shows its sliders' pictures before the kernel is back."""
+    prefix = Path(subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"],
+                                 capture_output=True, text=True, check=True).stdout.strip())
+    settings = prefix / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    overrides = settings / "overrides.json"
+    current = json.loads(overrides.read_text()) if overrides.exists() else {}
+    current["@jupyter-widgets/jupyterlab-manager:plugin"] = {"saveState": True}
+    overrides.write_text(json.dumps(current, indent=2) + "\n")
 
 
 def main(argv: list[str]) -> int:
@@ -69,15 +100,17 @@ def main(argv: list[str]) -> int:
     if command in ("-h", "--help", "help"):
         print(__doc__)
         return 0
-    if command not in ("open", "test", "bench"):
-        print(f"unknown command {command!r}; use one of: open, test, bench\n{__doc__}")
+    if command not in ("open", "test", "present", "bench"):
+        print(f"unknown command {command!r}; use one of: open, test, present, bench\n{__doc__}")
         return 2
-    python = ensure_environment("dev,bench" if command == "bench" else "dev")
+    python = ensure_environment("dev,author,bench" if command == "bench" else "dev,author")
     try:
         if command == "open":
             run(python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *rest)
         elif command == "test":
             run(python, "-m", "pytest", *rest)
+        elif command == "present":
+            run(python, "-m", "labkit.present", *(rest or ["01"]))
         else:
             for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
                 run(python, script, *rest)

@@ -8,15 +8,20 @@ Prints markdown tables:
 1. per photo: time and test RMSE of the KNN agent and the neural agent (defaults), plain
    and luma-preserving (both are scored in one run, see ``labkit.colorize``);
 2. the 6-nearest-neighbour search of the 640×400 photo's right-half patches among its
-   left-half patches: our default backend vs scikit-learn (kd_tree, exact), scipy's
-   cKDTree, pykdtree, our pruned and brute-force NumPy searches, and the seed's
-   per-patch loop (timed on a few hundred queries, extrapolated); every method's
+   left-half patches: our agent (k-d tree, ``labkit._fast.neighbors``) and its engine's
+   two libraries, vs pykdtree and scipy's cKDTree called directly, scikit-learn
+   (kd_tree, exact), our brute force (``KNNAgent(search="brute")``) and the seed's
+   per-patch loop (both timed on a few hundred queries, extrapolated); every method's
    distances are checked against ours;
 3. PASS/FAIL of the targets: 640×400 basic agent ≤ 15 s and ≥ 50× faster than the seed
    loop; neural ≤ 30 s and a lower test RMSE than KNN on most photos; preserve_luma
    lowers the test RMSE for both agents on most photos.
 
 Timings on a shared 2-core machine are noisy: compare ratios within one run.
+
+A NumPy search pruned by the lower bound ‖a − b‖² ≥ (s(a) − s(b))² / p² on the patch sums
+s was measured here too (2026-12-01, --quick): exact, but 12× slower than the k-d tree on
+the 320×200 photo (4.79 s against 0.40 s), so labkit dropped it.
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ import time
 import numpy as np
 from PIL import Image
 
+from labkit._fast.neighbors import KDTree as EngineTree
+from labkit._fast.neighbors import available_library
 from labkit.colorize import colorize
 from labkit.images import load_image, sample_images, to_gray
-from labkit.knn import KNNAgent, brute_force_kneighbors
+from labkit.knn import KNNAgent
 from labkit.patches import column_features
 
 
@@ -66,7 +73,7 @@ def agents_table(imgs: dict[str, np.ndarray]):
         agents = ("knn",)
     rows = {}
     print("| photo | size | agent | time (s) | test RMSE | test RMSE, preserve_luma | "
-          "train RMSE | accuracy vs k-means |")
+          "train RMSE (knn: leave-one-out) | accuracy vs k-means |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, img in imgs.items():
         for agent in agents:
@@ -101,13 +108,18 @@ def search_table(img: np.ndarray, quick: bool, repeat: int) -> dict[str, float]:
     m = len(queries)
     zeros = np.zeros(len(train), int)
     t_ours, (ref, _) = timed(lambda: KNNAgent().fit(train, zeros).kneighbors(queries), repeat)
-    ours_backend = KNNAgent().fit(train[:10], zeros[:10])._resolved_backend()
 
     def same(d):
         return "yes" if np.allclose(np.asarray(d, float).reshape(ref.shape), ref,
                                     rtol=0, atol=1e-6) else "NO"
 
-    rows = [(f"labkit KNNAgent (default: {ours_backend})", t_ours, "yes", "")]
+    rows = [(f"labkit KNNAgent (k-d tree: {available_library()})", t_ours, "yes", "")]
+
+    def engine(library):
+        return EngineTree(train, library).query(queries, 6)[0] ** 0.5
+    for library in ("pykdtree", "scipy"):
+        t, d = timed(lambda library=library: engine(library), repeat)
+        rows.append((f"labkit._fast.neighbors.KDTree(library={library!r})", t, same(d), ""))
 
     def pykd():
         d, _ = KDTree(train.astype(np.float64)).query(queries.astype(np.float64), k=6)
@@ -122,9 +134,6 @@ def search_table(img: np.ndarray, quick: bool, repeat: int) -> dict[str, float]:
     t, d = timed(ckd, repeat)
     rows.append(("scipy cKDTree (workers=-1)", t, same(d), ""))
 
-    t, (d, _) = timed(lambda: KNNAgent(backend="scipy").fit(train, zeros).kneighbors(queries))
-    rows.append(("labkit backend='scipy'", t, same(d), ""))
-
     def sk():
         nn = NearestNeighbors(n_neighbors=6, algorithm="kd_tree").fit(train)
         return nn.kneighbors(queries)[0]
@@ -134,18 +143,16 @@ def search_table(img: np.ndarray, quick: bool, repeat: int) -> dict[str, float]:
     sub = np.random.default_rng(0).choice(m, 2000 if not quick else 500, replace=False)
 
     def extrapolate(fn, label, note_sub):
+        fn()  # warm-up: the first matrix products pay for BLAS threads and fresh pages
         t, d = timed(fn)
         rows.append((label, t * m / len(sub), same_sub(d), f"extrapolated from {note_sub}"))
 
     def same_sub(d):
         return "yes" if np.allclose(d, ref[sub], rtol=0, atol=1e-6) else "NO"
 
-    # all queries: the pruned search shares one window among queries of similar sums,
-    # so a random subset of queries would not be representative
-    t, (d, _) = timed(lambda: KNNAgent(backend="pruned").fit(train, zeros).kneighbors(queries))
-    rows.append(("labkit backend='pruned' (NumPy, lower-bound pruning)", t, same(d), ""))
-    extrapolate(lambda: brute_force_kneighbors(train, queries[sub], 6)[0],
-                "labkit brute_force_kneighbors (NumPy)", f"{len(sub)} queries")
+    brute = KNNAgent(search="brute").fit(train, zeros)
+    extrapolate(lambda: brute.kneighbors(queries[sub])[0],
+                "labkit KNNAgent(search='brute') (NumPy matrix products)", f"{len(sub)} queries")
     n_loop = 200 if not quick else 50
     t, idx = timed(lambda: seed_loop(train, queries[:n_loop]))
     loop_d = np.sqrt(((train[idx].astype(np.int64)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import importlib
 
-from labkit import knn, metrics, patches
+from labkit import knn, metrics, patches, samples
+from labkit import layers, mlp, neural, optim
+from labkit import validation
 from labkit.colorize import Colorized, colorize
 from labkit.compress import Compressed, color_histogram, compress, elbow, find_elbow
 from labkit.images import (
@@ -23,8 +25,6 @@ from labkit.images import (
     as_gray_image,
     as_rgb_image,
     load_image,
-    sample_images,
-    sample_path,
     save_image,
     split_halves,
     to_gray,
@@ -34,6 +34,7 @@ from labkit.knn import KNNAgent
 from labkit.mlp import MLP
 from labkit.neural import NeuralAgent
 from labkit.patches import patch_features
+from labkit.samples import sample_images, sample_path
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ _LAZY = {
     "colorspace": None,
     "widgets": None,
     "cli": None,
+    "exercises": None,
 }
 
 __all__ = [
@@ -64,21 +66,28 @@ __all__ = [
     "colorspace",
     "compress",
     "elbow",
+    "exercises",
     "find_elbow",
     "init_centroids",
     "kmeans",
     "knn",
+    "layers",
     "load_image",
     "metrics",
+    "mlp",
+    "neural",
+    "optim",
     "patch_features",
     "patches",
     "plots",
     "sample_images",
     "sample_path",
+    "samples",
     "save_image",
     "split_halves",
     "to_gray",
     "update_centroids",
+    "validation",
     "widgets",
 ]
 

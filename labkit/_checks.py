@@ -217,3 +217,196 @@ def patches(X, patch: int, name: str = "X") -> np.ndarray:
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one patch, got none")
     return np.ascontiguousarray(_uint8_values(arr, name))
+
+
+# --- views: plots, color space, explorers (added for the views) --------------------------
+
+
+def any_image(img, name: str = "img") -> np.ndarray:
+    """Return an RGB (H, W, 3) or gray (H, W) uint8 image, told apart by its dimensions."""
+    return gray_image(img, name) if np.ndim(img) == 2 else rgb_image(img, name)
+
+
+def real_array(value, name: str, ndim: int | None = None, finite: bool = True) -> np.ndarray:
+    """Return ``value`` as a float64 array of real numbers (bools count as 0 and 1).
+
+    ``ndim`` fixes the number of dimensions; ``finite`` refuses NaN and infinity.
+    """
+    arr = _array(value, name, "an array of numbers")
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
+            or np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    arr = arr.astype(np.float64, copy=False)
+    if finite and not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite: it holds NaN or infinity")
+    return arr
+
+
+def colors(value, name: str = "palette", count: str = "m") -> np.ndarray:
+    """Return colors as a float64 array of shape (m, 3), m ≥ 1, every value in 0..255.
+
+    ``count`` is the letter the message uses for their number (``k`` for centroids).
+    """
+    arr = points(value, name)
+    if arr.shape[1] != 3:
+        raise ValueError(f"{name} must have shape ({count}, 3) (R, G, B per color), "
+                         f"got {arr.shape}")
+    if arr.min() < 0 or arr.max() > 255:
+        raise ValueError(f"{name} values must lie in 0..255, got {arr.min():g}..{arr.max():g}")
+    return arr
+
+
+def label_map(y, shape: tuple[int, int], k: int | None = None,
+              name: str = "labels") -> np.ndarray:
+    """Return the labels of an (H, W) image, given as (H, W) or (H * W,), flat as intp.
+
+    With ``k`` they must lie in 0..k-1; without, they must be ≥ 0.
+    """
+    h, w = shape
+    arr = _array(y, name, f"an array of integer labels of shape ({h}, {w}) or ({h * w},)")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must be integers (cluster numbers), got dtype {arr.dtype}")
+    if arr.shape not in ((h, w), (h * w,)):
+        raise ValueError(f"{name} must have shape ({h}, {w}) or ({h * w},) to match the "
+                         f"image, got {arr.shape}")
+    arr = arr.reshape(-1)
+    if arr.min() < 0 or (k is not None and arr.max() >= k):
+        allowed = "≥ 0" if k is None else f"in 0..{k - 1} (k = {k} colors)"
+        raise ValueError(f"{name} must be {allowed}, got {arr.min()}..{arr.max()}")
+    return arr.astype(np.intp)
+
+
+def attribute(obj, field: str, name: str):
+    """Return ``obj.field``; a TypeError names the attribute when ``obj`` lacks it."""
+    if not hasattr(obj, field):
+        raise TypeError(f"{name} must have a .{field} attribute, got {type(obj).__name__}")
+    return getattr(obj, field)
+
+
+def choices(values, name: str, check) -> tuple:
+    """Return a non-empty sequence of distinct values as a tuple, each through ``check``.
+
+    ``check(value, name)`` is one of the checks above (e.g. :func:`odd_int`); it sees
+    each item as ``name[i]``. For the options of a slider.
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a sequence of values (e.g. a tuple or a range), "
+                        f"got {type(values).__name__}")
+    items = tuple(check(v, f"{name}[{i}]") for i, v in enumerate(values))
+    if not items:
+        raise ValueError(f"{name} must hold at least one value, got none")
+    if len(set(items)) != len(items):
+        raise ValueError(f"{name} must not repeat a value, got {list(items)}")
+    return items
+
+
+# --- agents: neighbour labels (added for labkit.knn) -----------------------------------
+
+
+def label_table(y, k: int, name: str = "neighbor_labels") -> np.ndarray:
+    """Return a table of labels, shape (m, n) with n ≥ 1, values 0..k-1, as intp."""
+    arr = _array(y, name, f"an array of integer labels 0..{k - 1} of shape (m, n)")
+    if arr.ndim != 2 or arr.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (m, n) with n ≥ 1, got {arr.shape}")
+    return labels(arr.reshape(-1), arr.size, k, name).reshape(arr.shape)
+
+
+# --- the network: layer sizes and one name per layer (added for labkit.mlp) -------------
+
+
+def sizes(value, name: str, min_length: int = 0) -> tuple[int, ...]:
+    """Return a sequence of integers ≥ 1 (layer sizes such as (9, 20, 20, 8)) as a tuple."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a sequence of integers such as (9, 20, 20, 8), "
+                        f"got {value!r}")
+    items = tuple(positive_int(v, f"{name}[{i}]") for i, v in enumerate(value))
+    if len(items) < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} sizes, got {items!r}")
+    return items
+
+
+def names(value, name: str, count: int, options: Iterable[str]) -> tuple[str, ...]:
+    """Return ``count`` names from ``options``: one name repeated, or a sequence of ``count``."""
+    if isinstance(value, str):
+        value = (value,) * count
+    elif not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a name or a sequence of names, got {value!r}")
+    items = tuple(value)
+    if len(items) != count:
+        raise ValueError(f"{name} must give one name per layer ({count}), got {len(items)}")
+    return tuple(one_of(v, name, options) for v in items)
+
+
+def fraction(value, name: str) -> float:
+    """Return ``value`` as a float if it is a number in [0, 1) (a momentum, a decay factor)."""
+    value = positive_float(value, name, allow_zero=True)
+    if value >= 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    return value
+
+
+def features(X, d: int, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a finite float64 array of shape (n, d), n ≥ 1: one row per sample."""
+    arr = points(X, name)
+    if arr.shape[1] != d:
+        raise ValueError(f"{name} must have shape (n, {d}), one column per input, got {arr.shape}")
+    return arr
+
+
+# --- k-means: coordinates whose squared distances stay finite (added for labkit.kmeans) --
+
+
+def bounded(arr: np.ndarray, name: str, limit: float) -> np.ndarray:
+    """Return the float array ``arr`` if every value lies in -limit..limit.
+
+    For points whose squared distances must stay finite (1e100² = 1e200, far from the
+    float64 limit 1.8e308, even summed over many points); scale such data down first.
+    """
+    if arr.size and np.abs(arr).max() > limit:
+        raise ValueError(f"{name} must have values within ±{limit:g} (their squared distances "
+                         f"must stay finite), got {np.abs(arr).max():g}; rescale {name}")
+    return arr
+
+
+def number_columns(df, columns: Iterable[str], name: str = "df", min_rows: int = 1):
+    """Return the named columns of a pandas DataFrame as finite float64 arrays (a tuple),
+    refusing another type, missing columns, fewer than ``min_rows`` rows or values that
+    are not finite numbers."""
+    import pandas as pd
+
+    columns = tuple(columns)
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame with columns "
+                        f"{', '.join(columns)}, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} must have columns {', '.join(columns)}; missing {missing}")
+    if len(df) < min_rows:
+        raise ValueError(f"{name} must have at least {min_rows} rows, got {len(df)}")
+    try:
+        values = tuple(df[c].to_numpy(dtype=np.float64) for c in columns)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} columns {', '.join(columns)} must hold numbers") from None
+    if not all(np.isfinite(v).all() for v in values):
+        raise ValueError(f"{name} columns {', '.join(columns)} must be finite (no NaN)")
+    return values
+
+
+def integers(values, name: str, minimum: int = 1, maximum: int | None = None) -> list[int]:
+    """Return a non-empty iterable of integers in ``minimum..maximum`` as a list (repeats
+    allowed), each checked as :func:`positive_int` under the name ``name[i]``."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of integers, got {values!r}")
+    items = [positive_int(v, f"{name}[{i}]", minimum, maximum) for i, v in enumerate(values)]
+    if not items:
+        raise ValueError(f"{name} must hold at least one value, got none")
+    return items
+
+
+def optional_callable(value, name: str, usage: str):
+    """Return ``value`` if it is None or callable; ``usage`` shows the call, e.g. ``f(x)``."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable as {usage}, got {value!r}")
+    return value

@@ -1,13 +1,11 @@
 """The colorization pipeline shared by both agents: learn colors on the left, paint the right.
 
 The agent sees the left half of a photo in color and the whole photo in gray:
-
 1. k-means reduces the left half to k colors (``labkit.compress.compress``): the
    palette, and for every left pixel the label of its color;
 2. every pixel becomes its p × p gray patch (``labkit.patches``);
 3. the agent learns, on the left half, to predict a pixel's label from its patch;
 4. it predicts a label for every right-half pixel, painted in that palette color.
-
 :func:`colorize` runs the four steps and measures the result (``labkit.metrics``).
 """
 
@@ -19,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit._checks import make_rng, odd_int, one_of
+from labkit._checks import labels, make_rng, one_of, patch_size, positive_int, rgb_image
 from labkit.compress import compress
-from labkit.images import as_rgb_image, split_halves, to_gray
+from labkit.images import split_halves, to_gray
 from labkit.kmeans import assign_labels
 from labkit.metrics import ColorizeMetrics, classification_report, confusion_matrix, errors
-from labkit.patches import BORDERS, _column_features, _interior_mask
+from labkit.patches import BORDERS, column_features, has_patch
 
 AGENTS = ("knn", "neural")
 
@@ -42,25 +40,20 @@ class Colorized:
     labels_left : ndarray of shape (H, W // 2), intp
         The k-means label of every left pixel: what the agent learned from.
     pred_left, pred_right : ndarray of shape (H, W // 2) and (H, W − W // 2), intp
-        The agent's predicted label of every pixel; −1 where no patch fits
-        (``border="black"``).
+        The agent's predicted label of every pixel (the left half leave-one-out for the
+        KNN agent, see :func:`colorize`); −1 where no patch fits (``border="black"``).
     true_labels_right : ndarray of shape (H, W − W // 2), intp
         Each right pixel's nearest palette color: the best the agent could have done.
-    plain_left, plain_right : ndarray of shape (H, ·, 3), uint8
-        The predicted palette colors (black where no prediction).
-    luma_left, luma_right : ndarray of shape (H, ·, 3), uint8
-        The same, each shifted to the known gray value (see :func:`colorize`).
-    agent : KNNAgent or NeuralAgent
-        The fitted agent.
-    agent_name : str
-        "knn", "neural", or the agent's class name.
+    plain_left, plain_right, luma_left, luma_right : ndarray of shape (H, ·, 3), uint8
+        The predicted palette colors (black where no prediction); the same, each shifted
+        to the known gray value (see :func:`colorize`).
+    agent, agent_name : KNNAgent or NeuralAgent, str
+        The fitted agent; "knn", "neural", or the agent's class name.
     preserve_luma : bool
         Whether ``left``/``right``/``image`` show the luma-preserving colors.
-    border : str
-        "edge" or "black".
+    border : {"edge", "black"}
     metrics : ColorizeMetrics
-        Errors against the original, and the per-color report against the k-means
-        recoloring.
+        Errors against the original; the per-color report against the k-means recoloring.
     """
 
     original: np.ndarray
@@ -86,7 +79,7 @@ class Colorized:
 
     @property
     def left(self) -> np.ndarray:
-        """(H, W // 2, 3) uint8: the agent's own coloring of the left half (training)."""
+        """(H, W // 2, 3) uint8: the agent's coloring of the left half (KNN: leave-one-out)."""
         return self.luma_left if self.preserve_luma else self.plain_left
 
     @property
@@ -121,16 +114,15 @@ def colorize(img, agent="knn", *, seed=0, preserve_luma: bool = False,
     img : array_like of shape (H, W, 3), uint8
         A color photo, at least as large as one patch in each half.
     agent : {"knn", "neural"} or an agent instance, default "knn"
-        ``"knn"`` builds ``labkit.knn.KNNAgent(**params)`` (the basic agent),
-        ``"neural"`` builds ``labkit.neural.NeuralAgent(seed=seed, **params)``. An
-        instance (anything with ``k``, ``patch``, ``fit(X, y)`` and ``predict(X)``) is
-        used as it is, and fitted here.
+        ``"knn"``: ``labkit.knn.KNNAgent(**params)``; ``"neural"``:
+        ``labkit.neural.NeuralAgent(seed=seed, **params)``; an instance (with ``k``,
+        ``patch``, ``fit(X, y)`` and ``predict(X)``) is used as it is, and fitted here.
     seed : None, int or numpy.random.Generator, default 0
         Seeds k-means and the neural agent. An int is passed to both as it is, so the
         palette is ``labkit.compress.compress(left, k, seed=seed).palette``.
     preserve_luma : bool, default False
-        Show each predicted color shifted to the pixel's known gray value (below).
-        Both versions are always computed and scored in ``.metrics``.
+        Show each predicted color shifted to the pixel's known gray value (below); both
+        versions are always computed and scored in ``.metrics``.
     border : {"edge", "black"}, default "edge"
         ``"edge"``: every pixel gets a patch (edge-replicated padding) and a color.
         ``"black"`` (the seed's behaviour): pixels whose patch would leave the photo get
@@ -141,34 +133,36 @@ def colorize(img, agent="knn", *, seed=0, preserve_luma: bool = False,
     Returns
     -------
     Colorized
-        ``.right`` the predicted right half, ``.image`` the left original next to it,
-        ``.metrics`` the scores.
+        ``.right`` the predicted right half, ``.image`` beside the left, ``.metrics``.
 
     Raises
     ------
     TypeError
-        If ``img`` is not an integer image (floats are refused), ``params`` holds names
-        the agent does not take (they are listed), or ``params`` come with an instance.
+        If ``img`` is not an integer image, ``params`` holds names the agent does not take
+        (listed) or comes with an instance, or an agent predicts anything but integers.
     ValueError
-        If ``agent`` is an unknown name, ``border`` is unknown, the left half has no
-        color (R = G = B everywhere: nothing to learn), or a half is smaller than one
-        patch.
+        If ``agent`` or ``border`` is unknown, the left half has no color (R = G = B) or,
+        for the neural agent, one color only; if a half is smaller than one patch; or if
+        an agent predicts the wrong number of labels or labels outside the palette.
 
     Notes
     -----
-    *Patches across the split.* The agent sees the whole photo in gray, so the patches
-    of the pixels next to the split include gray pixels of the other half.
+    The agent sees the whole photo in gray: patches next to the split include gray
+    pixels of the other half. If the left half has fewer than k distinct colors, the
+    palette has k′ < k; a named agent is then built with ``k=k′`` (``c.agent.k``).
 
-    *Scores.* Training error: the agent's coloring of the left half against the
-    original left half; test error: the predicted right half against the original right
-    half; each as MSE, RMSE, MAE and PSNR over all R, G, B values (black border pixels
-    count). Against the k-means recoloring of the right half (each pixel's nearest
-    palette color): accuracy, confusion matrix, precision / recall / F1 / support.
+    *Scores.* Test error: the predicted right half against the original right half;
+    training error: the agent's coloring of the left half against the original; each as
+    MSE, RMSE, MAE and PSNR over all R, G, B values (black border pixels count). The KNN
+    agent colors the left half *leave-one-out* (``KNNAgent.predict_leave_one_out``; any
+    agent with that method is asked so): else each training patch would be its own
+    nearest neighbour, at distance 0, and vote for its own color. The neural agent colors
+    the patches it was trained on. Against the k-means recoloring of the right half:
+    accuracy, confusion matrix, precision / recall / F1 / support.
 
-    *Luma preservation.* A palette color c of gray value gray(c) painted on a pixel of
-    known gray value g becomes c + (g − gray(c)) in each channel, clipped to 0..255.
-    Since the gray weights sum to 1, gray(c + δ) = gray(c) + δ = g exactly, wherever no
-    channel was clipped: the colored photo keeps the gray photo's light and shade.
+    *Luma preservation.* A palette color c painted on a pixel of known gray value g
+    becomes c + (g − gray(c)) in each channel, clipped to 0..255. The gray weights sum to
+    1, so gray(c + δ) = g exactly wherever nothing clipped: light and shade come back.
 
     Taught in ``notebooks/04_knn_agent.ipynb`` and ``notebooks/05_neural_agent.ipynb``.
 
@@ -180,14 +174,15 @@ def colorize(img, agent="knn", *, seed=0, preserve_luma: bool = False,
     >>> c.right.shape, c.image.shape, len(c.palette)
     ((40, 30, 3), (40, 60, 3), 4)
     """
-    img = as_rgb_image(img)
+    img = rgb_image(img)
     border = one_of(border, "border", BORDERS)
     if not isinstance(preserve_luma, (bool, np.bool_)):
         raise TypeError(f"preserve_luma must be True or False, got {preserve_luma!r}")
-    rng_or_seed = seed if isinstance(seed, numbers.Integral) else make_rng(seed)
-    make_rng(seed)  # validates an int seed (non-negative) with the usual message
-    agent_obj, name = _make_agent(agent, rng_or_seed, params)
-    patch = odd_int(agent_obj.patch, "patch")
+    rng = make_rng(seed)  # an int seed is passed on as it is (same palette as compress)
+    seed = int(seed) if isinstance(seed, numbers.Integral) else rng
+    agent_obj, name = _make_agent(agent, seed, params)
+    patch = patch_size(agent_obj.patch, "agent.patch")
+    positive_int(agent_obj.k, "agent.k")
     height, width = img.shape[:2]
     half = width // 2
     if height < patch or half < patch:
@@ -200,7 +195,8 @@ def colorize(img, agent="knn", *, seed=0, preserve_luma: bool = False,
     if (left[..., 0] == left[..., 1]).all() and (left[..., 1] == left[..., 2]).all():
         raise ValueError("the left half of img has no color (R = G = B in every pixel): "
                          "there is nothing to learn from; pass a color photo")
-    return _colorize(img, agent_obj, name, rng_or_seed, bool(preserve_luma), border)
+    params = params if isinstance(agent, str) else None  # None: an instance, used as it is
+    return _colorize(img, agent_obj, name, params, seed, bool(preserve_luma), border)
 
 
 def _make_agent(agent, seed, params: dict):
@@ -228,46 +224,48 @@ def _make_agent(agent, seed, params: dict):
     return cls(**fixed, **params), agent
 
 
-def _colorize(img, agent, name, seed, preserve_luma, border) -> Colorized:
+def _colorize(img, agent, name, params, seed, preserve_luma, border) -> Colorized:
     height, width = img.shape[:2]
-    half = width // 2
+    half, patch = width // 2, agent.patch
     left, right = split_halves(img)
     gray = to_gray(img)
-    patch = agent.patch
 
     # 1. k-means on the left half: the palette and the label of every left pixel
     q = compress(left, agent.k, seed=seed)
-    palette = q.palette
-    labels_left = q.labels.astype(np.intp)
+    palette, labels_left = q.palette, q.labels.astype(np.intp)
+    if len(palette) < agent.k and params is not None:  # fewer colors than k: k = k'
+        if len(palette) == 1 and name == "neural":
+            raise ValueError("the left half of img has a single color: the neural agent "
+                             "needs at least 2 colors to tell apart; use agent='knn'")
+        agent = _make_agent(name, seed, {**params, "k": len(palette)})[0]
     # the right half's "true" labels: each pixel's nearest palette color
-    true_right, _ = assign_labels(right.reshape(-1, 3), palette)
-    true_right = true_right.reshape(height, width - half)
+    true_right = assign_labels(right.reshape(-1, 3), palette)[0].reshape(height, width - half)
 
     # 2. patches (of the whole gray photo), and which pixels have one
-    has_patch = (np.ones((height, width), dtype=bool) if border == "edge"
-                 else _interior_mask(height, width, patch))
-    X_left = _column_features(gray, 0, half, patch, border)
-    X_right = _column_features(gray, half, width, patch, border)
+    mask = has_patch((height, width), patch, border)
+    X_left, X_right = (column_features(gray, a, b, patch, border)
+                       for a, b in ((0, half), (half, width)))
 
-    # 3. learn on the left half; 4. predict both halves
-    agent.fit(X_left, labels_left[has_patch[:, :half]])
-    pred_left = _place(agent.predict(X_left), has_patch[:, :half])
-    pred_right = _place(agent.predict(X_right), has_patch[:, half:])
+    # 3. learn on the left half; 4. predict both halves (the left one leave-one-out, if the
+    #    agent can: a KNN agent's training patch is its own nearest neighbour)
+    agent.fit(X_left, labels_left[mask[:, :half]])
+    loo = getattr(agent, "predict_leave_one_out", None)
+    guess_left = loo() if callable(loo) else agent.predict(X_left)
+    pred_left = _place(_checked(guess_left, len(X_left), palette, name), mask[:, :half])
+    pred_right = _place(_checked(agent.predict(X_right), len(X_right), palette, name),
+                        mask[:, half:])
 
     plain_left, plain_right = _paint(palette, pred_left), _paint(palette, pred_right)
     luma_left = _preserve_luma(plain_left, gray[:, :half], pred_left >= 0)
     luma_right = _preserve_luma(plain_right, gray[:, half:], pred_right >= 0)
 
-    known = pred_right >= 0
+    true, pred = true_right[pred_right >= 0], pred_right[pred_right >= 0]
     metrics = ColorizeMetrics(
-        train=errors(plain_left, left),
-        test=errors(plain_right, right),
-        train_luma=errors(luma_left, left),
-        test_luma=errors(luma_right, right),
-        accuracy=float(np.mean(pred_right[known] == true_right[known])),
-        confusion=confusion_matrix(true_right[known], pred_right[known], len(palette)),
-        report=classification_report(true_right[known], pred_right[known], len(palette)),
-        preserve_luma=preserve_luma,
+        train=errors(plain_left, left), test=errors(plain_right, right),
+        train_luma=errors(luma_left, left), test_luma=errors(luma_right, right),
+        accuracy=float(np.mean(pred == true)), preserve_luma=preserve_luma,
+        confusion=confusion_matrix(true, pred, len(palette)),
+        report=classification_report(true, pred, len(palette)),
     )
     return Colorized(
         original=img, palette=palette, labels_left=labels_left, pred_left=pred_left,
@@ -277,18 +275,22 @@ def _colorize(img, agent, name, seed, preserve_luma, border) -> Colorized:
     )
 
 
-def _place(predicted: np.ndarray, has_patch: np.ndarray) -> np.ndarray:
-    """Put the predictions (one per pixel with a patch, row-major) into an (H, w) map;
-    −1 marks the pixels without a patch."""
-    labels = np.full(has_patch.shape, -1, dtype=np.intp)
-    labels[has_patch] = predicted
-    return labels
+def _checked(predicted, n: int, palette: np.ndarray, name: str) -> np.ndarray:
+    """An agent's predictions, checked: n integer labels, each a color of the palette."""
+    return labels(predicted, n, len(palette), f"the labels predicted by agent {name!r}")
 
 
-def _paint(palette: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """palette[labels], black where labels is −1."""
+def _place(predicted: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The predictions (one per pixel with a patch, row-major) as an (H, w) map; −1 elsewhere."""
+    label_map = np.full(mask.shape, -1, dtype=np.intp)
+    label_map[mask] = predicted
+    return label_map
+
+
+def _paint(palette: np.ndarray, label_map: np.ndarray) -> np.ndarray:
+    """palette[label_map], black where the label is −1."""
     colors = np.vstack([palette, np.zeros((1, 3), np.uint8)])       # row −1 is black
-    return colors[labels]
+    return colors[label_map]
 
 
 def _preserve_luma(colors: np.ndarray, gray: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -1,9 +1,12 @@
-"""Plotly 3-D color-space figures: every pixel is a point (R, G, B) in a 0..255 cube.
+"""Plotly 3-D color-space figures: every pixel is a point (R, G, B) of the 0..255 cube.
 
-The figures are plain ``plotly.graph_objects.Figure`` objects (never ``FigureWidget``),
-kept small enough to store in a notebook: pixels are subsampled deterministically
-(``max_points``, ``seed``), coordinates are stored as uint8, and colors are numbers or
-one color per trace, never one ``'rgb(r,g,b)'`` string per point.
+The figures are plotly figures (never ``FigureWidget``) kept small enough to store in a
+notebook: pixels are subsampled deterministically (``max_points``, ``seed``), coordinates
+are stored as uint8, and colors are numbers or one color per trace, never one
+``'rgb(r,g,b)'`` string per point. The axes are ranged to the points drawn (the whole
+cube with ``cube=True``), at one scale for R, G and B so that distances look right.
+Displayed in a notebook, each figure also stores a still PNG of itself
+(:func:`static_image`, see :mod:`labkit.still3d`) that GitHub and nbconvert can show.
 """
 
 from __future__ import annotations
@@ -11,162 +14,43 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from labkit._checks import make_rng, points, positive_float, positive_int
-from labkit.images import as_rgb_image
+from labkit._checks import (colors, label_map, make_rng, positive_float, positive_int,
+                            real_array, rgb_image)
+from labkit.rgbcloud import (axis_ranges, centroid_trace, cluster_traces, own_color_trace,
+                             plotly_rgb, scene_layout, subsample)
+from labkit.still3d import StillFigure, static_image
 
-__all__ = ["centroid_path_figure", "color_space_figure"]
-
-MAX_COLORS = 256  # at most this many distinct marker colors for "pixels in their own color"
-AXES = (("xaxis", "R", "red"), ("yaxis", "G", "green"), ("zaxis", "B", "blue"))
-
-
-# --------------------------------------------------------------------------- checks
-def _check_centroids(centroids, name: str = "centroids") -> np.ndarray:
-    """(k, 3) float64 colors in 0..255."""
-    arr = points(centroids, name)
-    if arr.shape[1] != 3:
-        raise ValueError(f"{name} must have shape (k, 3) (R, G, B per centroid), got {arr.shape}")
-    if arr.min() < 0 or arr.max() > 255:
-        raise ValueError(f"{name} must lie in 0..255, got {arr.min():g}..{arr.max():g}")
-    return arr
-
-
-def _check_labels(labels, shape: tuple[int, int], k: int | None) -> np.ndarray:
-    """Labels of shape (H, W) or (H * W,), integers in 0..k-1, returned flat as intp."""
-    if isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be an integer array, got {type(labels).__name__}")
-    arr = np.asarray(labels)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"labels must be integers (cluster numbers), got dtype {arr.dtype}")
-    h, w = shape
-    if arr.shape not in ((h, w), (h * w,)):
-        raise ValueError(
-            f"labels must have shape ({h}, {w}) or ({h * w},) to match img, got {arr.shape}"
-        )
-    arr = arr.reshape(-1).astype(np.intp, copy=False)
-    if arr.min() < 0 or (k is not None and arr.max() >= k):
-        allowed = "≥ 0" if k is None else f"in 0..{k - 1} (one per centroid)"
-        raise ValueError(f"labels must be {allowed}, got {arr.min()}..{arr.max()}")
-    return arr
-
-
-# --------------------------------------------------------------------------- pieces
-def _subsample(n: int, max_points: int, rng: np.random.Generator) -> np.ndarray:
-    """Sorted indices of at most ``max_points`` of ``n`` items, drawn without replacement."""
-    if n <= max_points:
-        return np.arange(n)
-    return np.sort(rng.choice(n, size=max_points, replace=False))
-
-
-def _rgb(color) -> str:
-    r, g, b = (int(c) for c in np.clip(np.rint(color), 0, 255))
-    return f"rgb({r},{g},{b})"
-
-
-def _color_index(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Map each pixel to one of at most ``MAX_COLORS`` display colors.
-
-    Pixels are binned by their top ``bits`` bits per channel, with ``bits`` = 8 (exact
-    colors), 6, 5, 4, 3 or 2 — the finest that gives at most ``MAX_COLORS`` bins (2 bits
-    make at most 4**3 = 64); each bin is shown in the mean color of its pixels. Returns (index (n,) uint8, colors (m, 3) uint8).
-    """
-    wide = pixels.astype(np.int64)
-    for bits in (8, 6, 5, 4, 3, 2):
-        q = wide >> (8 - bits)
-        codes = (q[:, 0] << (2 * bits)) | (q[:, 1] << bits) | q[:, 2]
-        _, index = np.unique(codes, return_inverse=True)
-        m = int(index.max()) + 1
-        if m <= MAX_COLORS:
-            break
-    counts = np.bincount(index, minlength=m)[:, None]
-    sums = np.stack([np.bincount(index, weights=wide[:, c], minlength=m) for c in range(3)], 1)
-    colors = np.rint(sums / counts).astype(np.uint8)
-    return index.astype(np.uint8), colors
-
-
-def _own_color_trace(pixels: np.ndarray, marker_size: float) -> go.Scatter3d:
-    """One trace: pixels in (nearly) their own color, via a colorscale of ≤ 256 colors."""
-    index, colors = _color_index(pixels)
-    m = len(colors)
-    if m == 1:
-        scale = [[0.0, _rgb(colors[0])], [1.0, _rgb(colors[0])]]
-    else:  # stop i sits exactly where value i lands, so each point gets colors[i]
-        scale = [[i / (m - 1), _rgb(c)] for i, c in enumerate(colors)]
-    return go.Scatter3d(
-        x=pixels[:, 0], y=pixels[:, 1], z=pixels[:, 2], mode="markers", name="pixels",
-        marker={"size": marker_size, "color": index, "colorscale": scale,
-                "cmin": 0, "cmax": max(m - 1, 1), "showscale": False},
-        hovertemplate="R %{x}, G %{y}, B %{z}<extra>pixel</extra>",
-    )
-
-
-def _cluster_traces(pixels: np.ndarray, labels: np.ndarray, colors: np.ndarray,
-                    marker_size: float) -> list[go.Scatter3d]:
-    """One trace per cluster, all its pixels in the cluster's color (k traces, some may be empty)."""
-    k = len(colors)
-    traces = []
-    for j in range(k):
-        mine = pixels[labels == j]
-        traces.append(go.Scatter3d(
-            x=mine[:, 0], y=mine[:, 1], z=mine[:, 2], mode="markers",
-            name=f"cluster {j}", legendgroup="clusters", showlegend=k <= 16,
-            marker={"size": marker_size, "color": _rgb(colors[j])},
-            hovertemplate=f"R %{{x}}, G %{{y}}, B %{{z}}<extra>cluster {j}</extra>",
-        ))
-    return traces
-
-
-def _centroid_trace(centroids: np.ndarray, name: str = "centroids") -> go.Scatter3d:
-    """Centroids as large markers in their own color with a dark outline."""
-    return go.Scatter3d(
-        x=centroids[:, 0], y=centroids[:, 1], z=centroids[:, 2], mode="markers", name=name,
-        marker={"size": 11, "color": [_rgb(c) for c in centroids], "opacity": 1.0,
-                "line": {"color": "black", "width": 3}},
-        customdata=np.arange(len(centroids)),
-        hovertemplate="centroid %{customdata}<br>R %{x:.1f}, G %{y:.1f}, B %{z:.1f}<extra></extra>",
-    )
-
-
-def _cube_layout(fig: go.Figure, title: str) -> None:
-    axis = {"range": [0, 255], "tickvals": [0, 64, 128, 192, 255]}
-    fig.update_layout(
-        title=title,
-        scene={key: {**axis, "title": {"text": a, "font": {"color": color}}}
-               for key, a, color in AXES} | {"aspectmode": "cube"},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        height=560,
-        legend={"itemsizing": "constant"},
-    )
+__all__ = ["centroid_path_figure", "color_space_figure", "static_image"]
 
 
 def _pixel_traces(img, labels, centroids, max_points, seed, marker_size):
-    """Validated arguments → (pixel traces, centroids or None)."""
-    img = as_rgb_image(img)
+    """Arguments checked once → (pixel traces, the pixels drawn (n, 3), centroids or None)."""
+    img = rgb_image(img)
     max_points = positive_int(max_points, "max_points")
     marker_size = positive_float(marker_size, "marker_size")
     if centroids is not None:
-        centroids = _check_centroids(centroids)
+        centroids = colors(centroids, "centroids", count="k")
     k = None if centroids is None else len(centroids)
     h, w = img.shape[:2]
-    flat_labels = None if labels is None else _check_labels(labels, (h, w), k)
+    flat_labels = None if labels is None else label_map(labels, (h, w), k)
     rng = make_rng(seed)
 
-    keep = _subsample(h * w, max_points, rng)
+    keep = subsample(h * w, max_points, rng)
     pixels = img.reshape(-1, 3)[keep]  # (n, 3) uint8
     if flat_labels is None:
-        return [_own_color_trace(pixels, marker_size)], centroids
+        return [own_color_trace(pixels, marker_size)], pixels, centroids
     if centroids is not None:
-        colors = centroids
+        cluster_colors = centroids
     else:  # no centroids: each cluster is shown in the mean color of its pixels
         all_pixels = img.reshape(-1, 3).astype(np.float64)
         k_found = int(flat_labels.max()) + 1
         counts = np.maximum(np.bincount(flat_labels, minlength=k_found), 1)[:, None]
-        colors = np.stack([np.bincount(flat_labels, weights=all_pixels[:, c], minlength=k_found)
-                           for c in range(3)], 1) / counts
-    return _cluster_traces(pixels, flat_labels[keep], colors, marker_size), centroids
+        cluster_colors = np.stack([np.bincount(flat_labels, weights=all_pixels[:, c],
+                                               minlength=k_found) for c in range(3)], 1) / counts
+    traces = cluster_traces(pixels, flat_labels[keep], cluster_colors, marker_size)
+    return traces, pixels, centroids
 
 
-# --------------------------------------------------------------------------- public
 def color_space_figure(
     img,
     labels=None,
@@ -176,7 +60,9 @@ def color_space_figure(
     seed=0,
     title: str | None = None,
     marker_size: float = 2,
-) -> go.Figure:
+    cube: bool = False,
+    still: bool = True,
+) -> StillFigure:
     """3-D scatter of an image's pixels in the RGB cube.
 
     Parameters
@@ -197,12 +83,17 @@ def color_space_figure(
         Figure title; a default describes what is shown.
     marker_size : float, default 2
         Pixel marker size (centroids are drawn at size 11).
+    cube : bool, default False
+        Axes over the whole cube 0..255; by default they span the points drawn, with a
+        small margin, all three at one scale.
+    still : bool, default True
+        Displayed in a notebook, also store a still PNG of the figure (``fig.still``).
 
     Returns
     -------
-    fig : plotly.graph_objects.Figure
+    fig : StillFigure (a plotly.graph_objects.Figure)
         Traces: "pixels" (one trace) or "cluster 0" … "cluster k-1", then "centroids" if
-        given. Axes R, G, B from 0 to 255 in a cube.
+        given. Axes R, G, B.
 
     Raises
     ------
@@ -230,14 +121,17 @@ def color_space_figure(
     64 only for noise-like images).
     Taught in ``notebooks/02_color_space_3d.ipynb``.
     """
-    traces, centroids = _pixel_traces(img, labels, centroids, max_points, seed, marker_size)
-    fig = go.Figure(traces)
+    traces, drawn, centroids = _pixel_traces(img, labels, centroids, max_points, seed,
+                                             marker_size)
+    fig = StillFigure(traces)
+    fig.still = bool(still)
     if centroids is not None:
-        fig.add_trace(_centroid_trace(centroids))
+        fig.add_trace(centroid_trace(centroids))
+        drawn = np.concatenate([drawn, centroids])
     if title is None:
         title = ("Pixels in RGB space, in their own colors" if labels is None
                  else "Pixels in RGB space, in their cluster's color")
-    _cube_layout(fig, title)
+    scene_layout(fig, title, axis_ranges(drawn, cube))
     return fig
 
 
@@ -250,7 +144,9 @@ def centroid_path_figure(
     seed=0,
     title: str | None = None,
     marker_size: float = 2,
-) -> go.Figure:
+    cube: bool = False,
+    still: bool = True,
+) -> StillFigure:
     """The pixel cloud with the centroids moving over k-means iterations (a slider).
 
     Parameters
@@ -266,10 +162,12 @@ def centroid_path_figure(
     seed : None, int or numpy.random.Generator, default 0
     title : str, optional
     marker_size : float, default 2
+    cube, still : bool, default False and True
+        As in :func:`color_space_figure`; the axes span the pixels and every route.
 
     Returns
     -------
-    fig : plotly.graph_objects.Figure
+    fig : StillFigure (a plotly.graph_objects.Figure)
         Traces: the pixels (as in :func:`color_space_figure`), "paths" (grey lines, the
         whole route of every centroid) and "centroids" (at iteration 0). One frame per
         iteration that moves only the "centroids" trace, a slider over the iterations
@@ -294,19 +192,16 @@ def centroid_path_figure(
     centroid to the mean of its pixels (M-step); the paths show those moves.
     Taught in ``notebooks/02_color_space_3d.ipynb``.
     """
-    if isinstance(centroid_history, (str, bytes)) or centroid_history is None:
-        raise TypeError("centroid_history must be an array of shape (T, k, 3)")
-    history = np.asarray(centroid_history)
+    history = real_array(centroid_history, "centroid_history", finite=False)
     if history.ndim != 3 or history.shape[2] != 3 or 0 in history.shape:
-        raise ValueError(
-            f"centroid_history must have shape (T, k, 3) (iterations, centroids, RGB), "
-            f"got {history.shape}"
-        )
+        raise ValueError(f"centroid_history must have shape (T, k, 3) (iterations, "
+                         f"centroids, RGB), got {history.shape}")
     t_count, k, _ = history.shape
-    history = _check_centroids(history.reshape(-1, 3), "centroid_history").reshape(t_count, k, 3)
-    traces, _ = _pixel_traces(img, labels, history[-1] if labels is not None else None,
-                              max_points, seed, marker_size)
-    fig = go.Figure(traces)
+    history = colors(history.reshape(-1, 3), "centroid_history").reshape(t_count, k, 3)
+    traces, drawn, _ = _pixel_traces(img, labels, history[-1] if labels is not None else None,
+                                     max_points, seed, marker_size)
+    fig = StillFigure(traces)
+    fig.still = bool(still)
 
     # every centroid's route as one line trace, routes separated by gaps (None)
     route = np.full((k, t_count + 1, 3), np.nan, dtype=np.float32)  # float32: half the bytes
@@ -316,14 +211,14 @@ def centroid_path_figure(
         x=route[:, 0], y=route[:, 1], z=route[:, 2], mode="lines", name="paths",
         line={"color": "rgba(40,40,40,0.6)", "width": 3}, connectgaps=False, hoverinfo="skip",
     ))
-    fig.add_trace(_centroid_trace(history[0]))
+    fig.add_trace(centroid_trace(history[0]))
     moving = len(fig.data) - 1
 
     # a frame holds only what changes: the centroids' positions and colors (plotly merges
     # it into the "centroids" trace, which keeps its size, outline and hover text)
     fig.frames = [
         go.Frame(data=[go.Scatter3d(x=c[:, 0], y=c[:, 1], z=c[:, 2],
-                                    marker={"color": [_rgb(v) for v in c]})],
+                                    marker={"color": [plotly_rgb(v) for v in c]})],
                  traces=[moving], name=str(t))
         for t, c in enumerate(history.astype(np.float32))
     ]
@@ -344,5 +239,7 @@ def centroid_path_figure(
                                          "fromcurrent": True}]}],
         }],
     )
-    _cube_layout(fig, title or f"How the {k} centroids move over {t_count - 1} iterations")
+    ranges = axis_ranges(np.concatenate([drawn, history.reshape(-1, 3)]), cube)
+    title = title or f"How the {k} centroids move over {t_count - 1} iterations"
+    scene_layout(fig, title, ranges)
     return fig

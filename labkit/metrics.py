@@ -1,12 +1,17 @@
-"""How good is a colorization? Pixel errors, and a per-color classification report.
+"""How good is a colorization? Pixel errors, and the agents side by side.
 
-Two views of the same prediction, as the seed report gives them:
+Two views of the same prediction:
 
 - against the *original photo*: mean squared error (MSE), its root (RMSE), the mean
   absolute error (MAE) and the peak signal-to-noise ratio (PSNR), over every R, G and B
-  value, in 0..255 units;
+  value, in 0..255 units (here);
 - against the *k-means recoloring* (the colors the agent could at best have chosen):
-  a confusion matrix, and precision, recall, F1 and support for each color.
+  a confusion matrix, and precision, recall, F1 and support for each color
+  (:mod:`labkit.classification`; ``confusion_matrix`` and ``classification_report`` can
+  be imported from here too).
+
+:class:`ColorizeMetrics` holds both views of one colorization; :func:`compare` puts
+several in one table.
 """
 
 from __future__ import annotations
@@ -16,23 +21,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from labkit._checks import positive_int
+from labkit._checks import positive_float, real_array
+from labkit.classification import classification_report, confusion_matrix
+
+__all__ = ["ERRORS", "ColorizeMetrics", "classification_report", "compare",
+           "confusion_matrix", "errors", "mae", "mse", "psnr", "rmse"]
 
 ERRORS = ("mse", "rmse", "mae", "psnr")
 
 
 def _pair(a, b) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.asarray(a), np.asarray(b)
-    for arr, name in ((a, "a"), (b, "b")):
-        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                       or arr.dtype == bool):
-            raise TypeError(f"{name} must be an array of numbers (e.g. a uint8 image), "
-                            f"got dtype {arr.dtype}")
+    """Both arrays checked once, as float64 (so uint8 differences cannot wrap around)."""
+    a, b = real_array(a, "a"), real_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
         raise ValueError("a and b are empty: there is nothing to compare")
-    return a.astype(np.float64), b.astype(np.float64)
+    return a, b
 
 
 def mse(a, b) -> float:
@@ -112,7 +117,11 @@ def psnr(a, b, peak: float = 255.0) -> float:
     >>> psnr([1, 2], [1, 2])
     inf
     """
-    error = mse(a, b)
+    peak = positive_float(peak, "peak")
+    return _psnr(mse(a, b), peak)
+
+
+def _psnr(error: float, peak: float = 255.0) -> float:
     return float("inf") if error == 0 else float(10 * np.log10(peak**2 / error))
 
 
@@ -123,112 +132,17 @@ def errors(a, b) -> dict[str, float]:
     --------
     >>> errors([0, 3], [0, 0])["mse"]
     4.5
-    """
-    error = mse(a, b)
-    return {
-        "mse": error,
-        "rmse": float(np.sqrt(error)),
-        "mae": mae(a, b),
-        "psnr": float("inf") if error == 0 else float(10 * np.log10(255.0**2 / error)),
-    }
-
-
-def _labels(true, pred, k) -> tuple[np.ndarray, np.ndarray, int]:
-    true, pred = np.asarray(true).ravel(), np.asarray(pred).ravel()
-    for arr, name in ((true, "true"), (pred, "pred")):
-        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer labels, got dtype {arr.dtype}")
-    if true.shape != pred.shape:
-        raise ValueError(f"true and pred must have the same number of labels, "
-                         f"got {true.size} and {pred.size}")
-    k = positive_int(k, "k")
-    for arr, name in ((true, "true"), (pred, "pred")):
-        if arr.size and (arr.min() < 0 or arr.max() >= k):
-            raise ValueError(f"{name} must hold labels 0..{k - 1}, got {arr.min()}..{arr.max()}")
-    return true.astype(np.intp), pred.astype(np.intp), k
-
-
-def confusion_matrix(true, pred, k: int) -> pd.DataFrame:
-    """Counts of (true color, predicted color) pairs.
-
-    Parameters
-    ----------
-    true, pred : array_like of integers 0..k-1, same size
-        True and predicted labels (any shape; flattened).
-    k : int
-        Number of colors.
-
-    Returns
-    -------
-    cm : pandas.DataFrame of shape (k, k), int64
-        ``cm.loc[i, j]`` = how many pixels of true color i were predicted as color j.
-        Index named "true color", columns named "predicted color".
-
-    Examples
-    --------
-    >>> confusion_matrix([0, 0, 1, 1], [0, 1, 1, 1], k=2).to_numpy()
-    array([[1, 1],
-           [0, 2]])
 
     Notes
     -----
-    One ``bincount`` over ``true * k + pred``. Taught in ``notebooks/04_knn_agent.ipynb``.
+    The same numbers as :func:`mse`, :func:`rmse`, :func:`mae` and :func:`psnr` (peak 255),
+    with the arrays checked once.
     """
-    true, pred, k = _labels(true, pred, k)
-    counts = np.bincount(true * k + pred, minlength=k * k).reshape(k, k).astype(np.int64)
-    names = pd.RangeIndex(k)
-    return pd.DataFrame(counts, index=names.rename("true color"),
-                        columns=names.rename("predicted color"))
-
-
-def classification_report(true, pred, k: int) -> pd.DataFrame:
-    """Precision, recall, F1 and support of each color.
-
-    Parameters
-    ----------
-    true, pred : array_like of integers 0..k-1, same size
-    k : int
-
-    Returns
-    -------
-    report : pandas.DataFrame with index 0..k-1 ("color") and columns
-        ``precision``, ``recall``, ``f1`` (float64) and ``support`` (int64). A ratio whose
-        denominator is 0 is reported as 0 (no warning).
-
-    Notes
-    -----
-    With the confusion matrix C: precision_i = C_ii / Σ_j C_ji (of the pixels predicted
-    i, how many are i), recall_i = C_ii / Σ_j C_ij (of the pixels of color i, how many were
-    found), F1 = 2 P R / (P + R), support_i = Σ_j C_ij. Taught in
-    ``notebooks/04_knn_agent.ipynb``.
-
-    Examples
-    --------
-    >>> classification_report([0, 0, 1, 1], [0, 1, 1, 1], k=2).round(3)
-    ... # doctest: +NORMALIZE_WHITESPACE
-           precision  recall     f1  support
-    color
-    0          1.000     0.5  0.667        2
-    1          0.667     1.0  0.800        2
-    """
-    cm = confusion_matrix(true, pred, k).to_numpy()
-    hits = np.diag(cm).astype(np.float64)
-    support = cm.sum(axis=1)
-    predicted = cm.sum(axis=0)
-    precision = _ratio(hits, predicted)
-    recall = _ratio(hits, support)
-    f1 = _ratio(2 * precision * recall, precision + recall)
-    return pd.DataFrame(
-        {"precision": precision, "recall": recall, "f1": f1, "support": support},
-        index=pd.RangeIndex(k, name="color"),
-    )
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, 0 where den is 0 (and no division warning)."""
-    out = np.zeros(len(num))
-    np.divide(num, den, out=out, where=den != 0)
-    return out
+    a, b = _pair(a, b)
+    diff = a - b
+    error = float(np.mean(diff**2))
+    return {"mse": error, "rmse": float(np.sqrt(error)), "mae": float(np.mean(np.abs(diff))),
+            "psnr": _psnr(error)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,7 +218,8 @@ def compare(results, names=None) -> pd.DataFrame:
 
     Notes
     -----
-    The seed report's agent-comparison table. Taught in ``notebooks/05_neural_agent.ipynb``.
+    One row per agent, as in the colorization report this course follows. Taught in
+    ``notebooks/05_neural_agent.ipynb``.
 
     Examples
     --------

@@ -11,7 +11,9 @@ Two ways to treat the pixels at the edge of the photo, where the square sticks o
   and columns, so every pixel gets a patch and every pixel gets a color.
 - ``border="black"`` (the seed's behaviour): only *interior* pixels, whose whole patch
   lies inside the photo, get a patch; the colorized photo leaves the others black.
-  :func:`interior_mask` tells which pixels those are.
+  :func:`has_patch` tells which pixels those are.
+
+Taught in ``notebooks/04_knn_agent.ipynb``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from labkit._checks import odd_int, one_of
-from labkit.images import as_gray_image
+from labkit._checks import gray_image, one_of, patch_size, positive_int
 
 BORDERS = ("edge", "black")
 
@@ -31,13 +32,13 @@ def patch_features(gray, patch: int = 3, border: str = "edge") -> np.ndarray:
     Parameters
     ----------
     gray : ndarray of shape (H, W), uint8
-        A gray image (e.g. ``labkit.images.to_gray(img)``).
+        A gray image (e.g. ``labkit.to_gray(img)``).
     patch : int, default 3
         The side p of the square patch: a positive odd integer (1, 3, 5, …).
     border : {"edge", "black"}, default "edge"
         ``"edge"``: pad by repeating the outermost pixels, so every pixel has a patch
         (n = H·W rows). ``"black"``: only interior pixels, whose patch lies inside the
-        image, have one (n = (H − p + 1)(W − p + 1) rows); see :func:`interior_mask`.
+        image, have one (n = (H − p + 1)(W − p + 1) rows); see :func:`has_patch`.
 
     Returns
     -------
@@ -69,10 +70,11 @@ def patch_features(gray, patch: int = 3, border: str = "edge") -> np.ndarray:
     >>> patch_features(gray, 3, border="black").shape
     (2, 9)
     """
-    gray = as_gray_image(gray)
-    patch = odd_int(patch, "patch")
+    gray = gray_image(gray)
+    patch = patch_size(patch)
     border = one_of(border, "border", BORDERS)
-    return column_features(gray, 0, gray.shape[1], patch=patch, border=border)
+    _check_fits(gray.shape, patch, border)
+    return _windows(gray, 0, gray.shape[1], patch, border)
 
 
 def column_features(gray, start: int, stop: int, patch: int = 3,
@@ -99,13 +101,14 @@ def column_features(gray, start: int, stop: int, patch: int = 3,
     Returns
     -------
     X : ndarray of shape (n, p * p), uint8
-        One row per pixel of the range (per interior pixel, for "black"), row-major.
+        One row per pixel of the range (per interior pixel, for "black"), row-major:
+        the pixels where ``has_patch(gray.shape, patch, border)[:, start:stop]`` is True.
         ``column_features(gray, 0, W, …)`` equals ``patch_features(gray, …)``.
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`patch_features`; ValueError also for a bad column range.
+        As :func:`patch_features`; also for a column range outside the image.
 
     Examples
     --------
@@ -113,108 +116,28 @@ def column_features(gray, start: int, stop: int, patch: int = 3,
     >>> column_features(gray, 2, 4, patch=1).ravel()   # the right half's pixels
     array([ 2,  3,  6,  7, 10, 11], dtype=uint8)
     """
-    gray = as_gray_image(gray)
-    patch = odd_int(patch, "patch")
+    gray = gray_image(gray)
+    patch = patch_size(patch)
     border = one_of(border, "border", BORDERS)
     height, width = gray.shape
-    for value, name in ((start, "start"), (stop, "stop")):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer column index, got {value!r}")
-    if not 0 <= start < stop <= width:
-        raise ValueError(
-            f"the column range must satisfy 0 ≤ start < stop ≤ W = {width}, "
-            f"got start={start}, stop={stop}"
-        )
+    start = positive_int(start, "start", minimum=0, maximum=width - 1)
+    stop = positive_int(stop, "stop", minimum=start + 1, maximum=width)
+    _check_fits(gray.shape, patch, border)
+    return _windows(gray, start, stop, patch, border)
+
+
+def _check_fits(shape: tuple[int, int], patch: int, border: str) -> None:
+    height, width = shape
     if border == "black" and (height < patch or width < patch):
         raise ValueError(
             f"the image ({height}×{width}) is smaller than the {patch}×{patch} patch: "
             "no pixel has a whole patch inside it; use a smaller patch or border='edge'"
         )
-    return _column_features(gray, int(start), int(stop), patch, border)
 
 
-def interior_mask(shape: tuple[int, int], patch: int = 3) -> np.ndarray:
-    """Which pixels of an (H, W) image have a whole p × p patch inside the image.
-
-    These are the pixels that get a patch (and a prediction) with ``border="black"``;
-    the rows of ``patch_features(gray, p, border="black")`` are their patches, in the
-    order of ``np.flatnonzero(interior_mask(gray.shape, p))``.
-
-    Parameters
-    ----------
-    shape : (int, int)
-        The image's height and width.
-    patch : int, default 3
-        Odd patch side p.
-
-    Returns
-    -------
-    mask : ndarray of shape (H, W), bool
-        True for the interior pixels: a frame ``p // 2`` pixels wide is False.
-
-    Examples
-    --------
-    >>> interior_mask((3, 4), 3).astype(int)
-    array([[0, 0, 0, 0],
-           [0, 1, 1, 0],
-           [0, 0, 0, 0]])
-    """
-    patch = odd_int(patch, "patch")
-    height, width = (int(v) for v in shape)
-    return _interior_mask(height, width, patch)
-
-
-# --- the computations (arguments already checked) ---------------------------------------
-
-
-def check_training_patches(X, patch: int, name: str = "X") -> np.ndarray:
-    """Check agent input: gray patches of shape (n, patch²), integers 0..255, as uint8.
-
-    Shared by the agents (``KNNAgent``, ``NeuralAgent``) for ``fit`` and ``predict``.
-
-    Raises
-    ------
-    TypeError
-        If ``X`` does not hold integers.
-    ValueError
-        If its shape is not (n, patch²) or its values leave 0..255.
-    """
-    arr = np.asarray(X)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer gray values 0..255 (uint8 patches), "
-                        f"got dtype {arr.dtype}")
-    d = patch * patch
-    if arr.ndim != 2 or arr.shape[1] != d:
-        raise ValueError(f"{name} must have shape (n, {d}) for patch={patch}, got {arr.shape}")
-    if arr.dtype != np.uint8 and arr.size and (arr.min() < 0 or arr.max() > 255):
-        raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
-    return np.ascontiguousarray(arr, dtype=np.uint8)
-
-
-def check_training_labels(y, n: int, k: int) -> np.ndarray:
-    """Check agent labels: one integer 0..k-1 per training patch (n ≥ 1); return as intp."""
-    y = np.asarray(y)
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must hold integer labels 0..{k - 1}, got dtype {y.dtype}")
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},), one label per patch; got {y.shape}")
-    if n == 0:
-        raise ValueError("an agent needs at least one training patch, got none")
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"y must hold labels 0..{k - 1} (k={k}), got {y.min()}..{y.max()}")
-    return y.astype(np.intp)
-
-
-def _interior_mask(height: int, width: int, patch: int) -> np.ndarray:
-    r = patch // 2
-    mask = np.zeros((height, width), dtype=bool)
-    mask[r:height - r, r:width - r] = True
-    return mask
-
-
-def _column_features(gray: np.ndarray, start: int, stop: int, patch: int,
-                     border: str) -> np.ndarray:
-    """Patches of columns start..stop-1 of ``gray``; see :func:`column_features`."""
+def _windows(gray: np.ndarray, start: int, stop: int, patch: int, border: str) -> np.ndarray:
+    """The patches of columns start..stop-1 (arguments checked): see :func:`column_features`."""
+    width = gray.shape[1]
     r = patch // 2
     if border == "edge":
         padded = np.pad(gray, r, mode="edge")                       # (H + 2r, W + 2r)
@@ -223,6 +146,48 @@ def _column_features(gray: np.ndarray, start: int, stop: int, patch: int,
     else:
         windows = sliding_window_view(gray, (patch, patch))          # (H-2r, W-2r, p, p)
         # window (i, j) is centred on pixel (i + r, j + r): keep the range's interior pixels
-        first, last = max(start, r), min(stop, gray.shape[1] - r)
+        first, last = max(start, r), min(stop, width - r)
         windows = windows[:, max(first - r, 0):max(last - r, 0)]
     return windows.reshape(-1, patch * patch)                        # the one copy
+
+
+def has_patch(shape: tuple[int, int], patch: int = 3, border: str = "edge") -> np.ndarray:
+    """Which pixels of an (H, W) image get a patch (and so a prediction).
+
+    With ``border="edge"`` every pixel does; with ``"black"`` only the interior pixels,
+    whose whole p × p patch lies inside the image. The rows of ``patch_features(gray, p,
+    border)`` are the patches of these pixels, in the order of ``np.flatnonzero(mask)``.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        The image's height and width.
+    patch : int, default 3
+        Odd patch side p.
+    border : {"edge", "black"}, default "edge"
+
+    Returns
+    -------
+    mask : ndarray of shape (H, W), bool
+        All True for "edge"; for "black", a frame ``p // 2`` pixels wide is False.
+
+    Examples
+    --------
+    >>> has_patch((3, 4), 3, border="black").astype(int)
+    array([[0, 0, 0, 0],
+           [0, 1, 1, 0],
+           [0, 0, 0, 0]])
+    """
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape must be a tuple (height, width), got {shape!r}")
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (height, width), got {tuple(shape)}")
+    height, width = (positive_int(v, name) for v, name in zip(shape, ("height", "width")))
+    patch = patch_size(patch)
+    border = one_of(border, "border", BORDERS)
+    mask = np.ones((height, width), dtype=bool)
+    if border == "black":
+        r = patch // 2
+        mask[:r] = mask[height - r:] = False
+        mask[:, :r] = mask[:, width - r:] = False
+    return mask

@@ -621,6 +621,12 @@ class LabPage:
         BrowserTestError
             When plotly reports that the browser has no WebGL.
         """
+        # A stored figure shows its still picture until the pointer enters it; then
+        # jupyterlab-plotly draws the live figure in its place.
+        rendered = self.page.locator(".jp-RenderedPlotly").first
+        rendered.wait_for(state="visible", timeout=timeout * 1000)
+        rendered.scroll_into_view_if_needed()
+        rendered.hover()
         plot = self.page.locator(".jp-RenderedPlotly.js-plotly-plot").first
         plot.wait_for(state="visible", timeout=timeout * 1000)
         drawn_js = """(el) => {

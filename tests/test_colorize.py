@@ -131,3 +131,75 @@ def test_bad_images_are_refused_clearly(photo):
     gray = np.repeat(to_gray(photo)[..., None], 3, axis=2)
     with pytest.raises(ValueError, match="no color"):
         colorize(gray)
+
+
+class FixedAgent:
+    """A custom agent that predicts whatever it is told to (for the prediction checks)."""
+
+    def __init__(self, answer, k=3, patch=3):
+        self.answer, self.k, self.patch = answer, k, patch
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return self.answer(len(X))
+
+
+@pytest.mark.parametrize("answer, error, message", [
+    (lambda n: np.zeros(n - 1, int), ValueError, r"shape \(900,\)"),
+    (lambda n: np.full(n, 7), ValueError, "labels 0..2"),
+    (lambda n: np.full(n, -1), ValueError, "labels 0..2"),
+    (lambda n: np.zeros(n), TypeError, "integer labels"),
+    (lambda n: None, TypeError, "labels"),
+])
+def test_an_agents_bad_predictions_are_refused_naming_the_agent(photo, answer, error, message):
+    with pytest.raises(error, match=message) as info:
+        colorize(photo, FixedAgent(answer))
+    assert "FixedAgent" in str(info.value)
+
+
+def three_color_photo():
+    """A 30×60 photo whose left half has exactly 3 colors (and a textured gray)."""
+    rng = np.random.default_rng(0)
+    colors = np.array([[200, 30, 30], [30, 160, 40], [40, 40, 220]], np.uint8)
+    img = colors[rng.integers(0, 3, size=(30, 60))]
+    img[:, 30:] = rng.integers(0, 256, size=(30, 30, 3), dtype=np.uint8)
+    return img
+
+
+FEWER_COLORS = pytest.mark.filterwarnings("ignore::UserWarning")  # compress says: fewer than k
+
+
+@FEWER_COLORS
+@pytest.mark.parametrize("agent, params", [("neural", {"epochs": 1}), ("knn", {})])
+def test_k_is_capped_at_the_left_halfs_number_of_colors(agent, params):
+    c = colorize(three_color_photo(), agent, k=8, **params)
+    assert len(c.palette) == 3 and c.agent.k == 3
+    assert c.pred_right.max() < 3 and c.pred_left.max() < 3
+
+
+@FEWER_COLORS
+def test_an_agent_instance_predicting_a_color_the_palette_lacks_is_refused():
+    agent = FixedAgent(lambda n: np.full(n, 5), k=8)
+    with pytest.raises(ValueError, match="labels 0..2"):
+        colorize(three_color_photo(), agent)
+
+
+@FEWER_COLORS
+def test_a_single_color_left_half_is_refused_by_the_neural_agent_only(photo):
+    img = photo.copy()
+    img[:, :30] = [180, 40, 40]
+    with pytest.raises(ValueError, match="single color"):
+        colorize(img, "neural", k=4, epochs=1)
+    c = colorize(img, "knn", k=4)
+    assert (c.right == [180, 40, 40]).all()
+
+
+def test_knn_training_error_leaves_each_patch_out_of_its_own_vote(photo):
+    c = colorize(photo, k=4)
+    loo = c.agent.predict_leave_one_out()
+    np.testing.assert_array_equal(c.pred_left.ravel(), loo)
+    memorised = c.agent.predict(c.agent.X_)
+    assert (loo != memorised).any()                       # leaving out changes votes
+    assert c.metrics.train == errors(c.palette[loo].reshape(30, 30, 3), photo[:, :30])

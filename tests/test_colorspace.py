@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from labkit.colorspace import centroid_path_figure, color_space_figure
+from labkit.colorspace import centroid_path_figure, color_space_figure, static_image
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -97,12 +97,56 @@ def test_coordinates_are_stored_as_uint8(img):
     assert all(np.asarray(v).dtype == np.uint8 for v in (trace.x, trace.y, trace.z))
 
 
-def test_axes_are_r_g_b_from_0_to_255_in_a_cube(img):
+def test_axes_are_r_g_b_with_colored_titles(img):
     scene = color_space_figure(img).layout.scene
-    assert scene.aspectmode == "cube"
-    for axis, name in ((scene.xaxis, "R"), (scene.yaxis, "G"), (scene.zaxis, "B")):
+    for axis, name, color in ((scene.xaxis, "R", "red"), (scene.yaxis, "G", "green"),
+                              (scene.zaxis, "B", "blue")):
+        assert axis.title.text == name and axis.title.font.color == color
+
+
+def test_axes_span_the_points_with_a_small_margin_inside_0_255(photo):
+    fig = color_space_figure(photo, max_points=2000)
+    pts = _points(fig.data[0]).astype(float)
+    scene = fig.layout.scene
+    for c, axis in enumerate((scene.xaxis, scene.yaxis, scene.zaxis)):
+        low, high = axis.range
+        assert 0 <= low <= pts[:, c].min() and pts[:, c].max() <= high <= 255
+        extent = pts[:, c].max() - pts[:, c].min()
+        assert (high - low) - extent <= 0.1 * extent + 8  # 5 % or 4 levels on each side
+    assert tuple(scene.xaxis.range) != (0, 255)  # the cat does not fill the cube
+
+
+def test_a_narrow_cloud_is_ranged_to_itself_not_to_the_cube():
+    r, g = np.meshgrid(np.arange(100, 140), np.arange(50, 90), indexing="ij")
+    img = np.stack([r, g, np.full((40, 40), 200)], axis=-1).astype(np.uint8)
+    scene = color_space_figure(img).layout.scene
+    assert tuple(scene.xaxis.range) == (96, 143) and tuple(scene.yaxis.range) == (46, 93)
+    low, high = scene.zaxis.range  # one level wide: widened to a quarter of the longest
+    assert low < 200 < high and high - low == pytest.approx(47 / 4, abs=0.1)
+
+
+def test_the_three_axes_share_one_scale(photo):
+    scene = color_space_figure(photo).layout.scene
+    spans = [a.range[1] - a.range[0] for a in (scene.xaxis, scene.yaxis, scene.zaxis)]
+    ratio = scene.aspectratio
+    assert scene.aspectmode == "manual"
+    np.testing.assert_allclose([ratio.x, ratio.y, ratio.z], np.array(spans) / max(spans),
+                               atol=1e-3)
+
+
+def test_centroids_lie_inside_the_ranged_axes(img):
+    few = img // 4  # pixels 0..63, centroids far outside them
+    centroids = np.array([[10.0, 10.0, 10.0], [240.0, 250.0, 5.0]])
+    scene = color_space_figure(few, centroids=centroids).layout.scene
+    for c, axis in enumerate((scene.xaxis, scene.yaxis, scene.zaxis)):
+        assert axis.range[0] <= centroids[:, c].min() and centroids[:, c].max() <= axis.range[1]
+
+
+def test_cube_true_shows_the_whole_0_255_cube(img):
+    scene = color_space_figure(img // 4, cube=True).layout.scene
+    for axis in (scene.xaxis, scene.yaxis, scene.zaxis):
         assert tuple(axis.range) == (0, 255)
-        assert axis.title.text == name
+    assert (scene.aspectratio.x, scene.aspectratio.y, scene.aspectratio.z) == (1, 1, 1)
 
 
 # ------------------------------------------------------------------- subsampling
@@ -197,7 +241,7 @@ def test_a_20000_point_figure_stays_under_150_kb_of_json(photo):
         ({"labels": np.full((30, 40), 2), "centroids": [[0, 0, 0], [9, 9, 9]]}, ValueError,
          r"0\.\.1"),
         ({"labels": np.full((30, 40), -1)}, ValueError, "labels must be"),
-        ({"centroids": [[0, 0], [1, 1]]}, ValueError, r"\(k, 3\)"),
+        ({"centroids": [[0, 0], [1, 1]]}, ValueError, r"centroids must have shape \(k, 3\)"),
         ({"centroids": [[0, 0, 300]]}, ValueError, "0..255"),
         ({"marker_size": 0}, ValueError, "marker_size"),
         ({"seed": -1}, ValueError, "seed"),
@@ -271,3 +315,70 @@ def test_centroid_path_refuses_a_history_that_is_not_t_by_k_by_3(img):
 def test_centroid_path_refuses_labels_beyond_the_centroids(img, history):
     with pytest.raises(ValueError, match="labels must be"):
         centroid_path_figure(img, history, np.full((30, 40), 3))
+
+
+# ------------------------------------------------------------------- still pictures
+@pytest.fixture
+def notebook_renderer(monkeypatch):
+    """plotly's renderer in a Jupyter kernel (outside one it would open a browser)."""
+    import plotly.io as pio
+    from IPython.core.interactiveshell import InteractiveShell
+
+    InteractiveShell.instance()
+    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+
+
+def _png(data) -> np.ndarray:
+    import base64
+    import io
+
+    raw = base64.b64decode(data) if isinstance(data, str) else data
+    return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
+
+
+def test_static_image_is_a_png_of_the_size_asked(img):
+    picture = _png(static_image(color_space_figure(img), width=480, height=320))
+    assert picture.shape == (320, 480, 3)
+
+
+def test_static_image_draws_each_cluster_in_its_color():
+    img = np.zeros((20, 20, 3), np.uint8)
+    img[:, :10] = (230, 20, 20)   # a red cluster
+    img[:, 10:] = (20, 20, 230)   # a blue one
+    labels = np.repeat([[0] * 10 + [1] * 10], 20, axis=0)
+    centroids = np.array([[230.0, 20, 20], [20, 20, 230]])
+    fig = color_space_figure(img, labels, centroids, marker_size=8)
+    picture = _png(static_image(fig)).astype(int)
+    red = (picture[..., 0] > 180) & (picture[..., 1] < 80) & (picture[..., 2] < 80)
+    blue = (picture[..., 2] > 180) & (picture[..., 0] < 80) & (picture[..., 1] < 80)
+    assert red.sum() > 100 and blue.sum() > 100
+    green = (picture[..., 1] > 180) & (picture[..., 0] < 80) & (picture[..., 2] < 80)
+    assert green.sum() == 0  # no color that the figure does not hold
+
+
+def test_a_displayed_figure_stores_the_plotly_figure_and_a_still_png(img, notebook_renderer):
+    fig = color_space_figure(img, title="my cloud")
+    bundle = fig.bundle()
+    assert set(bundle) == {"application/vnd.plotly.v1+json", "image/png", "text/plain"}
+    assert bundle["application/vnd.plotly.v1+json"]["data"][0]["name"] == "pixels"
+    assert _png(bundle["image/png"]).shape == (640, 960, 3)
+    assert "my cloud" in bundle["text/plain"]
+
+
+def test_show_in_a_notebook_sends_one_output_with_both(img, notebook_renderer):
+    from IPython.utils.capture import capture_output
+
+    fig = centroid_path_figure(img, np.full((2, 1, 3), 100.0))
+    with capture_output() as captured:
+        fig.show()
+    assert len(captured.outputs) == 1
+    assert {"application/vnd.plotly.v1+json", "image/png"} <= set(captured.outputs[0].data)
+
+
+def test_still_false_keeps_the_plotly_output_alone(img, notebook_renderer):
+    from IPython.utils.capture import capture_output
+
+    fig = color_space_figure(img, still=False)
+    with capture_output() as captured:
+        fig.show()
+    assert [set(o.data) for o in captured.outputs] == [{"application/vnd.plotly.v1+json"}]

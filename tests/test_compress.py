@@ -1,8 +1,7 @@
-"""Tests of labkit.compress: palette, labels, k-means fixed point, PNG, elbow."""
+"""Tests of labkit.compress: palette, labels, k-means fixed point, files, elbow."""
 
 from __future__ import annotations
 
-import importlib
 import io
 import warnings
 
@@ -11,13 +10,13 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from labkit.compress import color_histogram, compress, elbow, find_elbow
+from labkit.compress import (MAX_K, SAVE_SUFFIXES, check_save, color_histogram, compress,
+                             elbow, find_elbow)
 from labkit.images import load_image
-
-# The package exports the function compress under the module's name: fetch the module.
-lc = importlib.import_module("labkit.compress")
+from labkit.kmeans import assign_labels, init_centroids, update_centroids
 
 sklearn_cluster = pytest.importorskip("sklearn.cluster")
+REFINE_TOL = 0.2  # the documented tolerance of compress's refinement, in levels
 
 
 @pytest.fixture(scope="module")
@@ -56,51 +55,13 @@ def test_image_is_palette_indexed_by_labels(q8, crop):
     assert q8.palette.shape == (8, 3) and q8.n_colors == 8 and q8.k == 8
 
 
-@pytest.mark.parametrize("k", [2, 8, 32])
+@pytest.mark.parametrize("k", [2, 8, 32, 300])  # 300: uint16 labels, tree searches
 def test_labels_are_nearest_palette_colors(crop, k):
     q = compress(crop, k, seed=1)
     d2 = _brute_sq_dist(crop.reshape(-1, 3), q.palette)
     # Exact integer distances; on a tie the lowest palette index, as argmin.
     np.testing.assert_array_equal(q.labels.ravel(), d2.argmin(1))
-
-
-def test_palette_labels_from_margins_match_a_full_search():
-    """The shortcut of _encode (keep the centroid's palette color when the margin is
-    wide) against brute force, on centroids far from integers and colors everywhere."""
-    kmeans_module = importlib.import_module("labkit.kmeans")
-    rng = np.random.default_rng(3)
-    colors = rng.integers(0, 256, size=(20000, 3)).astype(np.uint8)
-    centroids = rng.uniform(0, 255, size=(24, 3)) + 0.5 - np.float64(1e-9)
-    X = colors.astype(np.float64)
-    x_sq = kmeans_module._row_norms_sq(X)
-    labels, margin = kmeans_module._nearest_with_margin(X, centroids, x_sq)  # exact, float64
-    fit = lc._Fit(centroids, 0, labels, margin)
-    palette, _, where = lc._palette(centroids)
-    got = lc._palette_labels(colors, palette, fit, where)
-    np.testing.assert_array_equal(got, _brute_sq_dist(colors, palette).argmin(1))
-
-
-@pytest.mark.parametrize("bits", [3, 5, 6])
-def test_coarse_histogram_matches_grouping_the_colors_by_bin(crop, bits):
-    colors, counts = color_histogram(crop)
-    codes = lc._color_codes(colors[None])
-    means, mass = lc._coarse_histogram(codes, colors, counts, bits)
-    # Independent reference: group the colors by their top bits with np.unique.
-    keys, group = np.unique(colors >> (8 - bits), axis=0, return_inverse=True)
-    group = group.ravel()
-    ref_mass = np.bincount(group, weights=counts)
-    ref_means = np.stack([np.bincount(group, weights=counts * colors[:, c]) for c in range(3)],
-                         axis=1) / ref_mass[:, None]
-    np.testing.assert_array_equal(mass, ref_mass)  # np.unique sorts keys as the bin index
-    np.testing.assert_allclose(means, ref_means, rtol=1e-12)
-    assert len(keys) == len(mass)
-
-
-def test_palette_drops_duplicates_and_maps_every_centroid():
-    centroids = np.array([[5.2, 5, 5], [0.2, 0, 0], [0.4, 0, 0], [4.8, 5, 5]])
-    palette, kept, where = lc._palette(centroids)
-    assert palette.tolist() == [[5, 5, 5], [0, 0, 0]]
-    assert kept.tolist() == [0, 1] and where.tolist() == [0, 1, 1, 0]
+    assert q.labels.dtype == (np.uint8 if q.n_colors <= 256 else np.uint16)
 
 
 def test_mse_and_sse_match_direct_computation(q8, crop):
@@ -109,19 +70,20 @@ def test_mse_and_sse_match_direct_computation(q8, crop):
     assert q8.sse == pytest.approx(err.sum(), rel=1e-12)
 
 
-@pytest.mark.parametrize("k", [3, 12])
-def test_result_is_a_kmeans_fixed_point(cat, k):
+@pytest.mark.parametrize("k", [3, 12, 40])
+def test_result_is_a_kmeans_fixed_point_of_the_exact_colors(cat, k):
+    """One taught E-step and M-step from compress's centroids moves them by about the
+    refinement's tolerance at most; from its palette, by no more than the rounding."""
     q = compress(cat, k, seed=1)
     pixels = cat.reshape(-1, 3).astype(np.float64)
-    # Nearest unrounded centroid of every pixel (brute force), then the mean of each cluster.
-    d2 = ((pixels[:, None, :] - q.centroids[None]) ** 2).sum(2)
-    labels = d2.argmin(1)
-    means = np.array([pixels[labels == j].mean(0) for j in range(len(q.centroids))])
-    np.testing.assert_allclose(means, q.centroids, atol=lc._REFINE_TOL)
-    # The palette is the rounded centroids, and each palette color is near its pixels' mean.
+    labels, _ = assign_labels(pixels, q.centroids)
+    means = update_centroids(pixels, labels, q.n_colors)
+    assert np.sqrt(((means - q.centroids) ** 2).sum(1)).max() <= 1.5 * REFINE_TOL
     np.testing.assert_array_equal(q.palette, np.rint(q.centroids).astype(np.uint8))
-    by_palette = np.array([pixels[q.labels.ravel() == j].mean(0) for j in range(q.n_colors)])
-    assert np.abs(by_palette - q.palette).max() <= 0.5 + lc._REFINE_TOL + 0.1
+    labels, _ = assign_labels(pixels, q.palette)
+    np.testing.assert_array_equal(labels, q.labels.ravel())
+    means = update_centroids(pixels, labels, q.n_colors)
+    assert np.abs(means - q.palette).max() <= 0.5 + REFINE_TOL
 
 
 @pytest.mark.parametrize("k", [4, 16])
@@ -146,8 +108,16 @@ def test_explicit_init_nearly_matches_sklearn_from_the_same_start(cat):
     assert q.mse == pytest.approx(ref_mse, rel=0.005)
 
 
+def test_coarse_stage_is_no_worse_than_kmeans_plusplus_on_the_exact_colors(crop):
+    colors, counts = color_histogram(crop)
+    direct = [compress(crop, 8, init=init_centroids(colors, 8, seed=s, sample_weight=counts)).mse
+              for s in range(3)]
+    coarse = [compress(crop, 8, seed=s).mse for s in range(3)]
+    assert np.median(coarse) <= 1.02 * np.median(direct)
+
+
 def test_same_seed_gives_identical_result(crop):
-    a, b = compress(crop, 6, seed=7), compress(crop, 6, seed=7)
+    a, b = compress(crop, 6, seed=7), compress(crop, 6, seed=np.random.default_rng(7))
     assert a.palette.tobytes() == b.palette.tobytes()
     assert np.array_equal(a.labels, b.labels) and a.mse == b.mse
 
@@ -158,22 +128,16 @@ def test_other_inits_work(crop, init):
     assert q.n_colors == 6 and np.isfinite(q.mse)
 
 
-def test_large_image_path_uses_coarse_stage(monkeypatch, crop):
-    monkeypatch.setattr(lc, "_COARSE_MIN_COLORS", 10**9)  # force the direct path
-    direct = compress(crop, 8, seed=0)
-    monkeypatch.undo()
-    coarse = compress(crop, 8, seed=0)
-    assert coarse.mse <= 1.02 * direct.mse
+def test_largest_k_finishes_with_nearest_palette_labels(crop):
+    q = compress(crop[:60, :80], MAX_K, seed=0)  # 4800 pixels, ~3900 colors
+    assert q.n_colors <= MAX_K and q.labels.dtype == np.uint16
+    d2 = _brute_sq_dist(crop[:60, :80].reshape(-1, 3), q.palette)
+    np.testing.assert_array_equal(q.labels.ravel(), d2.argmin(1))
 
 
-@pytest.mark.parametrize("large", [False, True])
-def test_coarse_stage_tries_more_starts_on_large_photos(monkeypatch, crop, large):
-    starts = []
-    real_init = lc._init_centroids
-    monkeypatch.setattr(lc, "_init_centroids", lambda *a: starts.append(1) or real_init(*a))
-    monkeypatch.setattr(lc, "_LARGE_PIXELS", crop.shape[0] * crop.shape[1] + (0 if large else 1))
-    compress(crop, 8, seed=0)
-    assert len(starts) == (lc._COARSE_STARTS_LARGE if large else lc._COARSE_STARTS)
+def test_progress_bar_runs(cat, capsys):
+    q = compress(cat, 4, seed=0, progress=True)
+    assert q.n_colors == 4
 
 
 def test_indexed_png_round_trip(q8, tmp_path):
@@ -187,7 +151,26 @@ def test_indexed_png_round_trip(q8, tmp_path):
         assert im.mode == "P"
 
 
-def test_save_refuses_to_overwrite(q8, tmp_path):
+def test_gif_round_trip(q8, tmp_path):
+    path = q8.save(tmp_path / "small.GIF")
+    with Image.open(path) as im:
+        assert im.format == "GIF"
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), q8.image)
+
+
+def test_more_than_256_colors_save_as_truecolor_png(crop, tmp_path):
+    q = compress(crop, 300, seed=0)
+    assert q.n_colors > 256
+    path = q.save(tmp_path / "many.png")
+    with Image.open(path) as im:
+        assert im.mode == "RGB"
+        np.testing.assert_array_equal(np.asarray(im), q.image)
+    with pytest.raises(ValueError, match="GIF holds at most 256"):
+        q.save(tmp_path / "many.gif")
+    assert not (tmp_path / "many.gif").exists()
+
+
+def test_save_refuses_to_overwrite_unless_asked(q8, tmp_path):
     path = tmp_path / "x.png"
     path.write_bytes(b"keep me")
     with pytest.raises(FileExistsError, match="overwrite=True"):
@@ -197,9 +180,33 @@ def test_save_refuses_to_overwrite(q8, tmp_path):
     assert path.read_bytes() != b"keep me"
 
 
-def test_save_refuses_non_png_name(q8, tmp_path):
-    with pytest.raises(ValueError, match=".png"):
-        q8.save(tmp_path / "x.jpg")
+def test_save_never_writes_over_an_input(q8, tmp_path):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"the original")
+    with pytest.raises(ValueError, match="input"):
+        q8.save(photo, overwrite=True, inputs=[photo])
+    assert photo.read_bytes() == b"the original"
+
+
+def test_save_into_a_missing_folder_says_so(q8, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        q8.save(tmp_path / "nowhere" / "x.png")
+
+
+@pytest.mark.parametrize("name", ["x.jpg", "x", "x.png.txt"])
+def test_save_refuses_other_suffixes(q8, tmp_path, name):
+    with pytest.raises(ValueError, match=".png or .gif"):
+        q8.save(tmp_path / name)
+    assert not (tmp_path / name).exists()
+
+
+def test_check_save_validates_before_any_work():
+    assert SAVE_SUFFIXES == (".png", ".gif")
+    assert check_save("out.PNG", MAX_K) == ".png" and check_save("a/b.gif", 256) == ".gif"
+    with pytest.raises(ValueError, match="k=300"):
+        check_save("out.gif", 300)
+    with pytest.raises(ValueError, match="'out.bmp'"):
+        check_save("out.bmp", 2)
 
 
 def test_bits_per_pixel_and_ratio():
@@ -233,7 +240,7 @@ def test_k_one_gives_the_mean_color(crop):
     np.testing.assert_array_equal(q.palette[0], np.rint(crop.reshape(-1, 3).mean(0)))
 
 
-def test_elbow_reuses_compress_and_decreases(cat):
+def test_elbow_rows_are_compress_results_and_decrease(cat):
     df = elbow(cat, range(1, 9), seed=0)
     assert list(df.columns) == ["k", "sse", "mse"] and df["k"].tolist() == list(range(1, 9))
     sse = df["sse"].to_numpy()
@@ -243,16 +250,14 @@ def test_elbow_reuses_compress_and_decreases(cat):
 
 
 def test_elbow_progress_bar_runs(cat, capsys):
-    df = elbow(cat, [2, 3], progress=True)
-    assert len(df) == 2
+    assert len(elbow(cat, [2, 3], progress=True)) == 2
 
 
 def test_find_elbow_on_synthetic_curve():
     k = np.arange(1, 11)
     sse = np.where(k <= 4, 1000 - 220 * (k - 1), 340 - 10 * (k - 4))  # sharp knee at 4
     assert find_elbow(pd.DataFrame({"k": k, "sse": sse})) == 4
-    shuffled = pd.DataFrame({"k": k[::-1], "sse": sse[::-1]})
-    assert find_elbow(shuffled) == 4
+    assert find_elbow(pd.DataFrame({"k": k[::-1], "sse": sse[::-1]})) == 4
 
 
 def test_find_elbow_on_hyperbola_picks_the_bend():
@@ -260,18 +265,27 @@ def test_find_elbow_on_hyperbola_picks_the_bend():
     assert find_elbow(pd.DataFrame({"k": k, "sse": 1.0 / k})) in (3, 4, 5)
 
 
+def test_find_elbow_returns_a_k_of_the_table():
+    df = pd.DataFrame({"k": [2.0, 5.0, 9.0, 14.0], "sse": [100.0, 20.0, 15.0, 12.0]})
+    knee = find_elbow(df)
+    assert knee == 5 and isinstance(knee, int)
+    assert find_elbow(pd.DataFrame({"k": [3, 4, 5], "sse": [7, 7, 7]})) == 3  # flat: no knee
+
+
 @pytest.mark.parametrize(
-    ("df", "error"),
+    ("df", "error", "match"),
     [
-        ([1, 2, 3], TypeError),
-        (pd.DataFrame({"k": [1, 2, 3]}), ValueError),
-        (pd.DataFrame({"k": [1, 2], "sse": [2.0, 1.0]}), ValueError),
-        (pd.DataFrame({"k": [1, 1, 2], "sse": [2.0, 1.0, 0.5]}), ValueError),
-        (pd.DataFrame({"k": [1, 2, 3], "sse": [2.0, np.nan, 0.5]}), ValueError),
+        ([1, 2, 3], TypeError, "DataFrame"),
+        (pd.DataFrame({"k": [1, 2, 3]}), ValueError, "missing"),
+        (pd.DataFrame({"k": [1, 2], "sse": [2.0, 1.0]}), ValueError, "at least 3 rows"),
+        (pd.DataFrame({"k": [1, 1, 2], "sse": [2.0, 1.0, 0.5]}), ValueError, "distinct"),
+        (pd.DataFrame({"k": [1, 2.5, 3], "sse": [2.0, 1.0, 0.5]}), ValueError, "whole"),
+        (pd.DataFrame({"k": [1, 2, 3], "sse": [2.0, np.nan, 0.5]}), ValueError, "finite"),
+        (pd.DataFrame({"k": [1, 2, 3], "sse": ["a", "b", "c"]}), ValueError, "numbers"),
     ],
 )
-def test_find_elbow_rejects_bad_frames(df, error):
-    with pytest.raises(error):
+def test_find_elbow_rejects_bad_frames(df, error, match):
+    with pytest.raises(error, match=match):
         find_elbow(df)
 
 
@@ -281,7 +295,7 @@ def test_find_elbow_rejects_bad_frames(df, error):
         (np.zeros((4, 4, 3), np.uint8), 0, ValueError, "k must be"),
         (np.zeros((4, 4, 3), np.uint8), 2.5, TypeError, "k must be"),
         (np.zeros((4, 4, 3), np.uint8), True, TypeError, "k must be"),
-        (np.zeros((4, 4, 3), np.uint8), 70000, ValueError, "at most"),
+        (np.zeros((4, 4, 3), np.uint8), MAX_K + 1, ValueError, f"1..{MAX_K}"),
         (np.full((4, 4, 3), np.nan), 2, TypeError, "uint8"),
         (np.zeros((4, 4, 3), np.float64), 2, TypeError, "uint8"),
         (np.zeros((0, 4, 3), np.uint8), 2, ValueError, "empty"),
@@ -303,10 +317,10 @@ def test_bad_init_and_seed_raise(crop):
         compress(crop, 3, seed=1.5)
 
 
-def test_elbow_rejects_bad_ks(cat):
-    with pytest.raises(ValueError):
-        elbow(cat, [])
-    with pytest.raises(TypeError):
-        elbow(cat, [1, 2.5])
-    with pytest.raises(ValueError):
-        elbow(cat, [0, 1])
+@pytest.mark.parametrize(("ks", "error", "match"), [
+    ([], ValueError, "at least one"), ([1, 2.5], TypeError, r"ks\[1\]"),
+    ([0, 1], ValueError, r"ks\[0\]"), ("123", TypeError, "iterable"),
+    ([MAX_K + 1], ValueError, f"1..{MAX_K}")])
+def test_elbow_rejects_bad_ks(cat, ks, error, match):
+    with pytest.raises(error, match=match):
+        elbow(cat, ks)

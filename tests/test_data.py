@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labkit.images import load_image, sample_images, sample_path
+from labkit.images import load_image
+from labkit.samples import REGISTRY, sample_images, sample_path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_BYTES = 600 * 1024
@@ -53,6 +54,10 @@ def test_readme_table_lists_every_image_file_and_nothing_else():
 def test_file_hash_matches_readme(name):
     digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
     assert digest == TABLE[name]["sha256"]
+
+
+def test_readme_hashes_are_the_registry_of_labkit_samples():
+    assert {name: row["sha256"] for name, row in TABLE.items()} == REGISTRY
 
 
 @pytest.mark.parametrize("name", FILES)

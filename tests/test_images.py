@@ -1,24 +1,27 @@
-"""Tests for labkit.images: gray, halves, loading any image file, saving, sample photos.
+"""Tests for labkit.images: gray, halves, loading any image file, saving.
 
 References are Pillow itself (``ImageOps.grayscale``, ``convert("RGB")``), NumPy
-(palette look-ups, ``np.rot90``) and formulas computed here in floating point.
+(palette look-ups, ``np.rot90``, a channel permutation predicted by hand for a color
+profile with permuted primaries) and formulas computed here in floating point.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import warnings
 import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from labkit.images import (
     MAX_PIXELS,
+    SAVE_FORMATS,
+    as_gray_image,
+    as_rgb_image,
     load_image,
-    sample_images,
-    sample_path,
     save_image,
     split_halves,
     to_gray,
@@ -224,14 +227,59 @@ def test_load_16_bit_gray_maps_257_times_v_back_to_v(tmp_path):
     np.testing.assert_array_equal(load_image(tmp_path / "g16.png")[..., 1], v)
 
 
-def test_load_big_endian_16_bit_and_mode_i_images():
+def test_load_big_endian_16_bit_image_keeps_the_high_byte():
     values = np.array([[0, 300, 40000, 65535]], dtype=np.uint16)
     big = Image.frombytes("I;16B", (4, 1), values.astype(">u2").tobytes())
     expected = np.array([[0, 1, 156, 255]], dtype=np.uint8)
     np.testing.assert_array_equal(load_image(big)[..., 0], expected)
-    mode_i = Image.fromarray(np.array([[0, 300, 40000, 65535, -5, 70000]], dtype=np.int32))
-    assert mode_i.mode == "I"
-    np.testing.assert_array_equal(load_image(mode_i)[..., 2], [[0, 1, 156, 255, 0, 255]])
+
+
+def test_load_mode_i_within_0_255_keeps_the_values():
+    values = np.array([[0, 1, 128, 254, 255]], dtype=np.int32)
+    im = Image.fromarray(values)
+    assert im.mode == "I"
+    np.testing.assert_array_equal(load_image(im), np.dstack([values.astype(np.uint8)] * 3))
+
+
+def test_load_mode_i_within_0_65535_is_read_as_16_bit():
+    values = np.array([[0, 300, 40000, 65535]], dtype=np.int32)
+    np.testing.assert_array_equal(load_image(Image.fromarray(values))[..., 2], [[0, 1, 156, 255]])
+
+
+def test_load_mode_i_of_another_range_is_stretched_with_a_warning():
+    values = np.array([[-5, 0, 69995, 70000]], dtype=np.int32)
+    with pytest.warns(UserWarning, match="stretched"):
+        img = load_image(Image.fromarray(values))
+    expected = np.round((values + 5) / 70005 * 255)  # min → 0, max → 255, linear between
+    np.testing.assert_array_equal(img[..., 0], expected)
+
+
+def test_load_float_image_in_0_1_is_scaled_to_0_255(tmp_path):
+    values = np.linspace(0, 1, 24, dtype=np.float32).reshape(4, 6)
+    Image.fromarray(values).save(tmp_path / "f.tif")
+    assert _mode(tmp_path / "f.tif") == "F"
+    img = load_image(tmp_path / "f.tif")
+    np.testing.assert_array_equal(img[..., 1], np.round(values.astype(np.float64) * 255))
+    assert img[0, 0, 0] == 0 and img[-1, -1, 0] == 255
+
+
+def test_load_float_image_in_0_255_is_rounded():
+    values = np.array([[0.0, 1.5, 2.4, 254.6, 255.0]], dtype=np.float32)
+    np.testing.assert_array_equal(load_image(Image.fromarray(values))[..., 0],
+                                  [[0, 2, 2, 255, 255]])
+
+
+def test_load_float_image_of_another_range_is_stretched_with_a_warning():
+    values = np.array([[-1.0, 0.0, 1.0]], dtype=np.float32)
+    with pytest.warns(UserWarning, match="-1..1"):
+        img = load_image(Image.fromarray(values))
+    np.testing.assert_array_equal(img[..., 2], [[0, 128, 255]])
+
+
+def test_load_float_image_with_nan_is_refused():
+    values = np.array([[0.0, np.nan]], dtype=np.float32)
+    with pytest.raises(ValueError, match="NaN"):
+        load_image(Image.fromarray(values))
 
 
 def test_load_16_bit_rgb_png_keeps_the_high_byte(tmp_path):
@@ -245,9 +293,11 @@ def test_load_cmyk_matches_pillow_convert_rgb(tmp_path, suffix):
     cmyk = np.random.default_rng(9).integers(0, 256, size=(8, 9, 4), dtype=np.uint8)
     Image.frombytes("CMYK", (9, 8), cmyk.tobytes()).save(tmp_path / f"c{suffix}")
     with Image.open(tmp_path / f"c{suffix}") as im:
-        assert im.mode == "CMYK"
+        assert im.mode == "CMYK" and "icc_profile" not in im.info
         expected = np.asarray(im.convert("RGB"))
-    np.testing.assert_array_equal(load_image(tmp_path / f"c{suffix}"), expected)
+    with pytest.warns(UserWarning, match="CMYK image without a color profile"):
+        img = load_image(tmp_path / f"c{suffix}")
+    np.testing.assert_array_equal(img, expected)
 
 
 @pytest.mark.parametrize(("orientation", "turns"), [(6, -1), (8, 1), (3, 2), (1, 0)])
@@ -441,29 +491,197 @@ def test_save_refuses_non_path(rgb):
         save_image(rgb, 42)
 
 
-# --- sample photos ---------------------------------------------------------------------
+# --- load_image: premultiplied alpha, color profiles, damaged EXIF, the array returned ---
 
 
-def test_sample_images_are_the_four_bundled_photos_sorted():
-    assert sample_images() == SAMPLES
+@pytest.mark.parametrize("mode", ["La", "RGBa"])
+def test_load_premultiplied_alpha_composites_on_white(mode):
+    rng = np.random.default_rng(12)
+    bands = len(mode)
+    alpha = rng.integers(0, 256, size=(5, 8), dtype=np.uint8)
+    alpha[0, 0], alpha[0, 1] = 0, 255
+    color = rng.integers(0, 256, size=(5, 8, bands - 1))
+    premultiplied = np.round(color * alpha[..., None] / 255).astype(np.uint8)
+    im = Image.frombytes(mode, (8, 5), np.dstack([premultiplied, alpha]).tobytes())
+    img = load_image(im)
+    # Over white, a premultiplied color c' = c a / 255 becomes c' + 255 - a.
+    expected = np.minimum(premultiplied.astype(int) + 255 - alpha[..., None].astype(int), 255)
+    expected = np.broadcast_to(expected, (5, 8, 3)) if bands == 2 else expected
+    assert np.abs(img.astype(int) - expected).max() <= 1  # Pillow un-premultiplies first
+    assert (img[0, 0] == 255).all()
 
 
-def test_sample_path_unknown_name_lists_the_names():
-    with pytest.raises(ValueError, match="'astronaut', 'chelsea', 'coffee', 'rocket'"):
-        sample_path("dog")
+def test_load_pa_image_composites_the_palette_color_on_white():
+    palette = np.array([[200, 0, 0], [0, 0, 200]], dtype=np.uint8)
+    im = Image.new("PA", (2, 1))
+    im.putpalette(palette.ravel().tolist())
+    im.putdata([(0, 255), (1, 0)])
+    np.testing.assert_array_equal(load_image(im), [[[200, 0, 0], [255, 255, 255]]])
 
 
-def test_sample_path_refuses_non_string():
-    with pytest.raises(TypeError):
-        sample_path(3)
+def _srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def test_labkit_data_env_var_overrides_the_sample_folder(tmp_path, monkeypatch, rgb):
-    Image.fromarray(rgb).save(tmp_path / "mine.png")
-    (tmp_path / "notes.txt").write_text("not an image")
-    monkeypatch.setenv("LABKIT_DATA", str(tmp_path))
-    assert sample_images() == ["mine"]
-    assert sample_path("mine") == tmp_path / "mine.png"
-    np.testing.assert_array_equal(load_image("mine"), rgb)
-    with pytest.raises(FileNotFoundError, match="'mine'"):
-        load_image("chelsea")
+def _profile_with_primaries_rotated() -> bytes:
+    """The sRGB profile with its primaries rotated: red := sRGB's green, green := blue,
+    blue := red. A pixel (r, g, b) in it is the sRGB color (b, r, g), exactly."""
+    data = bytearray(_srgb_profile())
+    count = struct.unpack(">I", data[128:132])[0]
+    entry = {bytes(data[132 + 12 * i:136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    offsets = {tag: bytes(data[entry[tag] + 4:entry[tag] + 12])
+               for tag in (b"rXYZ", b"gXYZ", b"bXYZ")}
+    for tag, source in ((b"rXYZ", b"gXYZ"), (b"gXYZ", b"bXYZ"), (b"bXYZ", b"rXYZ")):
+        data[entry[tag] + 4:entry[tag] + 12] = offsets[source]
+    data[84:100] = bytes(16)  # the profile ID (an MD5) no longer matches: 0 = not computed
+    return bytes(data)
+
+
+def test_load_converts_an_icc_tagged_image_to_srgb(tmp_path, rgb):
+    Image.fromarray(rgb).save(tmp_path / "p.png", icc_profile=_profile_with_primaries_rotated())
+    img = load_image(tmp_path / "p.png")
+    np.testing.assert_array_equal(img, rgb[..., [2, 0, 1]])
+
+
+def test_load_keeps_an_srgb_tagged_image_as_it_is(tmp_path, rgb):
+    Image.fromarray(rgb).save(tmp_path / "s.png", icc_profile=_srgb_profile())
+    np.testing.assert_array_equal(load_image(tmp_path / "s.png"), rgb)
+
+
+def test_load_keeps_the_alpha_of_an_icc_tagged_rgba_image(tmp_path, rgb):
+    alpha = np.full(rgb.shape[:2], 255, dtype=np.uint8)
+    alpha[0] = 0
+    Image.fromarray(np.dstack([rgb, alpha])).save(
+        tmp_path / "p.png", icc_profile=_profile_with_primaries_rotated())
+    img = load_image(tmp_path / "p.png")
+    assert (img[0] == 255).all()
+    np.testing.assert_array_equal(img[1:], rgb[1:, :, [2, 0, 1]])
+
+
+def test_load_ignores_a_broken_color_profile_with_a_warning(tmp_path, rgb):
+    Image.fromarray(rgb).save(tmp_path / "b.png", icc_profile=b"this is no ICC profile")
+    with pytest.warns(UserWarning, match="color profile cannot be used"):
+        img = load_image(tmp_path / "b.png")
+    np.testing.assert_array_equal(img, rgb)
+
+
+def test_load_converts_the_adobe_rgb_sample_and_keeps_the_srgb_ones():
+    for name, converted in (("rocket", True), ("chelsea", False), ("astronaut", False)):
+        from labkit.samples import sample_path
+
+        with Image.open(sample_path(name)) as im:
+            assert "icc_profile" in im.info
+            raw = np.asarray(im.convert("RGB"))
+        img = load_image(name)
+        assert (img != raw).any() == converted, name
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_load_damaged_exif_block_loads_the_pixels_with_a_warning(tmp_path, rgb, fmt):
+    path = tmp_path / f"e.{fmt.lower()}"
+    Image.fromarray(rgb).save(path, fmt, exif=b"Exif\x00\x00garbage!garbage!", lossless=True)
+    with Image.open(path) as im, pytest.raises(SyntaxError):
+        ImageOps.exif_transpose(im)  # what Pillow alone does
+    with pytest.warns(UserWarning, match="EXIF block is damaged"):
+        img = load_image(path)
+    np.testing.assert_array_equal(img, rgb)
+
+
+def _every_mode_image(mode: str) -> Image.Image:
+    rng = np.random.default_rng(13)
+    if mode in ("I", "F", "I;16"):
+        dtype = {"I": np.int32, "F": np.float32, "I;16": np.uint16}[mode]
+        return Image.fromarray(rng.integers(0, 255, size=(4, 5)).astype(dtype))
+    im = Image.new(mode, (5, 4))
+    im.frombytes(rng.integers(0, 256, size=len(im.tobytes()), dtype=np.uint8).tobytes())
+    return im
+
+
+MODES = ["1", "L", "P", "RGB", "RGBA", "RGBX", "RGBa", "CMYK", "YCbCr", "LAB", "HSV", "LA",
+         "La", "PA", "I", "I;16", "I;16B", "F"]
+
+
+@pytest.mark.filterwarnings("ignore:.*CMYK")
+@pytest.mark.parametrize("mode", MODES)
+def test_load_returns_a_new_writable_c_contiguous_rgb_uint8_array_for_every_mode(mode):
+    im = _every_mode_image(mode)
+    img = load_image(im)
+    assert img.shape == (4, 5, 3) and img.dtype == np.uint8
+    assert img.flags.writeable and img.flags.c_contiguous and img.flags.owndata
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".gif", ".bmp", ".tif", ".webp"])
+def test_load_from_a_file_returns_a_writable_array(tmp_path, rgb, suffix):
+    Image.fromarray(rgb).save(tmp_path / f"a{suffix}")
+    img = load_image(tmp_path / f"a{suffix}")
+    assert img.flags.writeable and img.flags.c_contiguous
+    img[0, 0] = 1  # a student may paint on it
+
+
+def test_load_gives_a_new_array_each_time():
+    a, b = load_image("chelsea"), load_image("chelsea")
+    assert not np.shares_memory(a, b)
+
+
+def test_load_animated_gif_gives_the_first_frame(tmp_path):
+    frames = [Image.new("RGB", (3, 2), color) for color in ((255, 0, 0), (0, 0, 255))]
+    frames[0].save(tmp_path / "a.gif", save_all=True, append_images=frames[1:])
+    assert (load_image(tmp_path / "a.gif") == [255, 0, 0]).all()
+
+
+def test_load_special_file_is_refused(tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        load_image(fifo)  # and does not hang waiting for a writer
+
+
+# --- save_image: atomic, never over an input ---------------------------------------------
+
+
+def test_save_refuses_to_write_over_its_input_even_with_overwrite(tmp_path, rgb):
+    source = tmp_path / "in.png"
+    Image.fromarray(rgb).save(source)
+    before = source.read_bytes()
+    with pytest.raises(ValueError, match="input"):
+        save_image(rgb[::-1], tmp_path / "." / "in.png", overwrite=True, inputs=[source])
+    assert source.read_bytes() == before
+
+
+def test_save_failing_part_way_leaves_the_old_file_and_no_partial_file(tmp_path):
+    target = tmp_path / "wide.jpg"
+    target.write_bytes(b"old photo")
+    too_wide = np.zeros((1, 70_000, 3), dtype=np.uint8)  # JPEG holds at most 65,500
+    with pytest.raises(OSError, match="wide.jpg"):
+        save_image(too_wide, target, overwrite=True)
+    assert target.read_bytes() == b"old photo"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.jpg"]
+
+
+def test_save_expands_the_home_folder(tmp_path, rgb, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert save_image(rgb, "~/home.png") == tmp_path / "home.png"
+    np.testing.assert_array_equal(load_image("~/home.png"), rgb)
+
+
+@pytest.mark.parametrize("suffix", sorted(SAVE_FORMATS))
+def test_save_writes_the_format_its_suffix_names(tmp_path, rgb, suffix):
+    path = save_image(rgb, tmp_path / f"a{suffix}")
+    with Image.open(path) as im:
+        assert im.format == SAVE_FORMATS[suffix]
+
+
+def test_as_rgb_image_and_as_gray_image_check_like_the_shared_checks():
+    with pytest.raises(TypeError, match="img"):
+        as_rgb_image(np.zeros((2, 2, 3)))
+    with pytest.raises(ValueError, match="gray"):
+        as_gray_image(np.zeros((2, 2, 3), dtype=np.uint8))
+    arr = np.zeros((2, 2, 3), dtype=np.uint8)
+    assert as_rgb_image(arr) is arr
+
+
+def test_old_import_path_of_the_sample_functions_still_works():
+    from labkit import images, samples
+
+    assert images.sample_images is samples.sample_images
+    assert images.sample_path is samples.sample_path

@@ -97,3 +97,30 @@ def test_compare_refuses_wrong_names_and_non_results():
         compare([_metrics(1.0)], names=["a", "b"])
     with pytest.raises(TypeError, match="Colorized"):
         compare([object()])
+
+
+def test_the_classification_names_still_import_from_metrics():
+    import labkit.classification as classification
+    import labkit.metrics as metrics
+
+    assert metrics.confusion_matrix is classification.confusion_matrix
+    assert metrics.classification_report is classification.classification_report
+
+
+def test_errors_refuse_nan_and_agree_with_the_single_functions():
+    with pytest.raises(ValueError, match="a must be finite"):
+        errors([np.nan, 1.0], [0.0, 1.0])
+    a, b = np.array([[0, 10], [200, 255]], np.uint8), np.array([[3, 0], [255, 250]], np.uint8)
+    e = errors(a, b)
+    assert e == {"mse": mse(a, b), "rmse": rmse(a, b), "mae": mae(a, b), "psnr": psnr(a, b)}
+
+
+def test_psnr_peak_must_be_a_positive_number():
+    assert psnr([0, 1], [0, 0], peak=1.0) == pytest.approx(10 * np.log10(1 / 0.5))
+    with pytest.raises(ValueError, match="peak"):
+        psnr([0, 1], [0, 0], peak=0)
+
+
+def test_predictions_of_another_length_are_refused():
+    with pytest.raises(ValueError, match=r"pred must have shape \(3,\)"):
+        confusion_matrix([0, 1, 1], [0, 1], 2)

@@ -6,11 +6,14 @@ import importlib.util
 
 import numpy as np
 import pytest
+from scipy.special import expit, softmax
+from sklearn.metrics import log_loss
 
+from labkit._checks import NotFittedError
 from labkit.compress import compress
 from labkit.images import load_image, split_halves, to_gray
 from labkit.mlp import DEFAULT_LEARNING_RATES, MLP
-from labkit.neural import NeuralAgent
+from labkit.neural import NeuralAgent, learning_rate_sweep
 from labkit.patches import patch_features
 
 
@@ -63,8 +66,38 @@ def test_colors_the_right_half_far_better_than_chance(fitted, crop_task):
 def test_training_lowers_the_loss(fitted):
     history = fitted.loss_history_
     assert len(history) == fitted.epochs
-    assert history[-1] < 0.6 * history[0]
+    assert history[-1] < 0.6 * fitted.network.initial_loss_
     assert history[-1] < np.log(8)  # better than equal probabilities
+
+
+def test_loss_history_is_the_loss_on_all_training_patches_after_each_epoch(crop_task):
+    X_left, y_left, *_ = crop_task
+    history = NeuralAgent(seed=0, epochs=3).fit(X_left, y_left).loss_history_
+    for epoch in (1, 2, 3):  # the same seed: the same first epochs, stopped after `epoch`
+        net = NeuralAgent(seed=0, epochs=3, callback=lambda e, loss: e < epoch).fit(
+            X_left, y_left).network
+        A = (X_left - net.mean_) / net.scale_  # the forward pass written here, with scipy
+        for W, b in zip(net.weights[:-1], net.biases[:-1]):
+            A = expit(A @ W + b)
+        P = softmax(A @ net.weights[-1] + net.biases[-1], axis=1)
+        assert history[epoch - 1] == pytest.approx(log_loss(y_left, P, labels=range(8)),
+                                                   rel=1e-10)
+
+
+def test_inputs_are_mean_normalised_by_default(fitted, crop_task):
+    X_left = crop_task[0].astype(float)
+    net = fitted.network
+    assert net.normalize_ == "mean"
+    np.testing.assert_allclose(net.mean_, X_left.mean(axis=0))
+    np.testing.assert_allclose(net.scale_, X_left.max(axis=0) - X_left.min(axis=0))
+
+
+def test_normalisation_can_be_chosen(crop_task):
+    X_left, y_left, *_ = crop_task
+    agent = NeuralAgent(seed=0, epochs=1, normalize="zscore").fit(X_left, y_left)
+    np.testing.assert_allclose(agent.network.scale_, X_left.astype(float).std(axis=0))
+    raw = NeuralAgent(seed=0, epochs=1, normalize="none").fit(X_left, y_left)
+    assert raw.network.mean_ is None
 
 
 def test_exposes_the_fitted_seed_network(fitted):
@@ -105,24 +138,27 @@ def test_patch_size_sets_the_number_of_inputs():
     rng = np.random.default_rng(0)
     X = rng.integers(0, 256, size=(200, 25), dtype=np.uint8)
     y = (X[:, 12] > 127).astype(int)
-    agent = NeuralAgent(k=2, patch=5, epochs=5, batch_size=32).fit(X, y)
+    agent = NeuralAgent(k=2, patch=5, epochs=15, batch_size=32).fit(X, y)
     assert agent.network.layer_sizes[0] == 25
     assert (agent.predict(X) == y).mean() > 0.9
 
 
-def test_divergence_error_names_the_learning_rate(crop_task):
+def test_divergence_error_names_the_learning_rate_and_one_that_works(crop_task):
     X_left, y_left, *_ = crop_task
     agent = NeuralAgent(optimizer="gd", learning_rate=1e4, epochs=3)
-    with pytest.raises(ValueError, match=r"learning_rate=10000\.0"):
+    with pytest.raises(ValueError, match=r"learning_rate=10000\.0.*try learning_rate="):
         agent.fit(X_left, y_left)
+    assert agent.network is None
 
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"k": 1}, "k must be"),
     ({"patch": 2}, "patch"),
     ({"hidden": 20}, "hidden"),
-    ({"hidden": (20, 0)}, "hidden layer size"),
+    ({"hidden": (20, 0)}, r"hidden\[1\]"),
     ({"activation": "softplus"}, "activation must be one of"),
+    ({"activation": ("relu",)}, r"one name per layer \(2\)"),
+    ({"normalize": "minmax"}, "normalize must be one of"),
     ({"optimizer": "newton"}, "optimizer must be one of"),
     ({"learning_rate": 0.0}, "learning_rate"),
     ({"learning_rate": float("nan")}, "learning_rate"),
@@ -151,8 +187,61 @@ def test_bad_training_data_are_refused(X, y, error, match):
 
 
 def test_predict_before_fit_is_refused():
-    with pytest.raises(ValueError, match="not fitted"):
-        NeuralAgent().predict(np.zeros((2, 9), np.uint8))
+    for method in (NeuralAgent().predict, NeuralAgent().predict_proba):
+        with pytest.raises(NotFittedError, match="not fitted"):
+            method(np.zeros((2, 9), np.uint8))
+
+
+def test_the_network_trusts_the_agents_checks(fitted):
+    assert fitted.network.check_input is False  # the patches are checked once, by the agent
+
+
+# --- the learning-rate sweep ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sweep(crop_task):
+    X_left, y_left, *_ = crop_task
+    return learning_rate_sweep(X_left[:600], y_left[:600], ["gd", "adam"], [0.01, 1.0, 1e5],
+                               epochs=3, batch_size=64)
+
+
+def test_sweep_has_one_row_per_optimizer_and_rate(sweep):
+    assert list(sweep.columns) == ["optimizer", "learning_rate", "final_loss", "accuracy",
+                                   "diverged", "best"]
+    assert sweep[["optimizer", "learning_rate"]].values.tolist() == [
+        ["gd", 0.01], ["gd", 1.0], ["gd", 1e5], ["adam", 0.01], ["adam", 1.0], ["adam", 1e5]]
+
+
+def test_sweep_rows_equal_the_agent_trained_at_that_rate(sweep, crop_task):
+    X, y = crop_task[0][:600], crop_task[1][:600]
+    for row in sweep[~sweep.diverged].itertuples():
+        agent = NeuralAgent(optimizer=row.optimizer, learning_rate=row.learning_rate, epochs=3,
+                            batch_size=64, seed=0).fit(X, y)
+        assert row.final_loss == agent.loss_history_[-1]
+        assert row.accuracy == np.mean(agent.predict(X) == y)
+
+
+def test_sweep_marks_divergence_and_each_optimizers_best_rate(sweep):
+    assert sweep.diverged.tolist() == [False, False, True, False, False, True]
+    assert sweep[sweep.diverged].final_loss.isna().all()
+    best = sweep[sweep.best]
+    assert best.optimizer.tolist() == ["gd", "adam"]
+    for row in best.itertuples():
+        rows = sweep[sweep.optimizer == row.optimizer]
+        assert row.final_loss == rows.final_loss.min()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"optimizer": "newton"}, ValueError, "optimizer"),
+    ({"rates": []}, ValueError, "at least one"),
+    ({"rates": [0.1, -1]}, ValueError, "rates"),
+    ({"learning_rate": 0.1}, TypeError, "rates="),
+    ({"epochs": 0}, ValueError, "epochs"),
+])
+def test_sweep_refuses_bad_arguments(crop_task, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        learning_rate_sweep(crop_task[0][:50], crop_task[1][:50], **kwargs)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("labkit.colorize") is None,

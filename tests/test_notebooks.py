@@ -11,25 +11,35 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-EXPECTED = ["00_start_here", "01_kmeans_compression", "02_color_space_3d", "03_elbow",
-            "04_knn_agent", "05_neural_agent"]
+STUDENT = Path(__file__).resolve().parent.parent / "notebooks"
+INSTRUCTOR = STUDENT / "instructor"
+LESSONS = ["00_start_here", "01_kmeans_compression", "02_color_space_3d", "03_elbow",
+           "04_knn_agent", "05_neural_agent"]
+#: Every lesson in both versions: the instructor's (solutions) and the student's (stubs).
+EXPECTED = [f"instructor/{n}" for n in LESSONS] + LESSONS
 
 
 def _load(name):
-    return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return json.loads((STUDENT / f"{name}.ipynb").read_text(encoding="utf-8"))
 
 
 def _source(cell):
     return "".join(cell["source"])
 
 
-def test_the_six_lab_notebooks_are_there():
-    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
+def _is_exercise(cell):
+    """A cell the student writes in (nbgrader's solution cell): it may define a function."""
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def test_the_six_lab_notebooks_are_there_in_both_versions():
+    assert sorted(p.stem for p in STUDENT.glob("*.ipynb")) == LESSONS
+    assert sorted(p.stem for p in INSTRUCTOR.glob("*.ipynb")) == LESSONS
 
 
 def test_all_notebooks_together_stay_under_10_mb():
-    assert sum(p.stat().st_size for p in NOTEBOOKS.glob("*.ipynb")) < 10 * 1024**2
+    files = [*STUDENT.glob("*.ipynb"), *INSTRUCTOR.glob("*.ipynb")]
+    assert sum(p.stat().st_size for p in files) < 10 * 1024**2
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -65,15 +75,17 @@ def test_notebook_imports_labkit_as_a_package_without_path_tricks(name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_notebook_defines_no_helper_functions(name):
-    code = "\n".join(_source(c) for c in _load(name)["cells"] if c["cell_type"] == "code")
+def test_notebook_defines_no_helper_functions_outside_exercises(name):
+    code = "\n".join(_source(c) for c in _load(name)["cells"]
+                     if c["cell_type"] == "code" and not _is_exercise(c))
     assert not re.search(r"^\s*(def|class) ", code, flags=re.MULTILINE)
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_notebook_code_cells_are_short(name):
     lengths = sorted(len(_source(c).strip().splitlines())
-                     for c in _load(name)["cells"] if c["cell_type"] == "code")
+                     for c in _load(name)["cells"]
+                     if c["cell_type"] == "code" and not _is_exercise(c))
     assert lengths[len(lengths) // 2] <= 6
     assert lengths[-1] <= 20
 

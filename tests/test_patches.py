@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labkit.patches import column_features, interior_mask, patch_features
+from labkit.patches import column_features, has_patch, patch_features
 
 
 def naive_patches(gray, p, border):
@@ -55,7 +55,7 @@ def test_column_features_are_the_whole_images_patches_of_those_columns(gray, p, 
     if border == "edge":
         owner = np.indices((h, w))[1].ravel()
     else:
-        owner = np.indices((h, w))[1][interior_mask((h, w), p)]
+        owner = np.indices((h, w))[1][has_patch((h, w), p, border)]
     for start, stop in [(0, w // 2), (w // 2, w), (2, 3)]:
         got = column_features(gray, start, stop, patch=p, border=border)
         np.testing.assert_array_equal(got, full[(owner >= start) & (owner < stop)])
@@ -68,9 +68,19 @@ def test_right_half_patches_see_the_left_halfs_gray_pixels():
     assert right[0].reshape(3, 3)[:, 0].tolist() == [200, 200, 200]
 
 
-def test_interior_mask_order_matches_black_border_rows(gray):
-    mask = interior_mask(gray.shape, 3)
-    np.testing.assert_array_equal(patch_features(gray, 3, border="black")[:, 4], gray[mask])
+@pytest.mark.parametrize("border", ["edge", "black"])
+@pytest.mark.parametrize("p", [1, 3, 5])
+def test_has_patch_marks_the_pixels_whose_patches_are_returned_in_order(gray, p, border):
+    mask = has_patch(gray.shape, p, border)
+    np.testing.assert_array_equal(patch_features(gray, p, border)[:, p * p // 2], gray[mask])
+
+
+def test_has_patch_is_a_frame_of_half_the_patch_for_black_borders():
+    mask = has_patch((6, 7), 5, border="black")
+    expected = np.zeros((6, 7), bool)
+    expected[2:4, 2:5] = True
+    np.testing.assert_array_equal(mask, expected)
+    assert has_patch((6, 7), 5).all()
 
 
 @pytest.mark.parametrize("p", [0, -1, 2, 4])
@@ -101,5 +111,15 @@ def test_bad_gray_images_are_refused():
         patch_features(np.zeros((3, 3, 3), np.uint8), 3)
     with pytest.raises(ValueError, match="border"):
         patch_features(np.zeros((3, 3), np.uint8), 3, border="wrap")
-    with pytest.raises(ValueError, match="column range"):
+    with pytest.raises(ValueError, match="stop must be an integer in 3..3"):
         column_features(np.zeros((3, 3), np.uint8), 2, 2)
+    with pytest.raises(ValueError, match="start"):
+        column_features(np.zeros((3, 3), np.uint8), -1, 2)
+    with pytest.raises(TypeError, match="start"):
+        column_features(np.zeros((3, 3), np.uint8), 0.0, 2)
+    with pytest.raises(ValueError, match="0..255"):
+        patch_features(np.full((3, 3), 256), 3)
+    with pytest.raises(ValueError, match=r"\(height, width\)"):
+        has_patch((3, 3, 3), 3)
+    with pytest.raises(TypeError, match="shape"):
+        has_patch(3, 3)

@@ -143,7 +143,7 @@ def test_swatches_draw_on_a_given_axes():
 
 
 def test_swatches_refuse_counts_of_the_wrong_length():
-    with pytest.raises(ValueError, match="one per palette color"):
+    with pytest.raises(ValueError, match=r"counts must have shape \(2,\)"):
         plots.swatches([[0, 0, 0], [1, 1, 1]], counts=[1, 2, 3])
 
 
@@ -291,5 +291,28 @@ def test_compression_figure_shows_palette_labels_and_palette_of_labels(img):
 def test_compression_figure_refuses_labels_outside_the_palette(img):
     q = _fake_compressed(img, [[0, 0, 0], [255, 255, 255]])
     bad = SimpleNamespace(palette=q.palette[:1], labels=q.labels, image=q.image)
-    with pytest.raises(ValueError, match="palette indices"):
+    with pytest.raises(ValueError, match=r"compressed.labels must be in 0\.\.0"):
         plots.compression_figure(bad)
+
+
+# ------------------------------------------------------------------------ the split
+def test_plots_still_offers_every_figure_of_the_lab():
+    from labkit import charts, palettes
+
+    assert plots.swatches is palettes.swatches
+    assert plots.compression_figure is palettes.compression_figure
+    assert (plots.elbow_plot, plots.confusion_plot, plots.loss_plot) == (
+        charts.elbow_plot, charts.confusion_plot, charts.loss_plot)
+    assert set(plots.__all__) == {"colorization_figure", "compression_figure", "confusion_plot",
+                                  "elbow_plot", "k_grid", "loss_plot", "side_by_side",
+                                  "swatches"}
+
+
+def test_elbow_plot_refuses_a_column_of_words():
+    with pytest.raises(TypeError, match="df\\['sse'\\] must hold real numbers"):
+        plots.elbow_plot({"k": [1, 2], "sse": ["a", "b"]})
+
+
+def test_confusion_plot_refuses_negative_counts():
+    with pytest.raises(ValueError, match="non-negative"):
+        plots.confusion_plot([[1, -1], [0, 2]])
