@@ -154,11 +154,18 @@ def axis_ranges(drawn: np.ndarray, cube: bool) -> list[list[float]]:
     return [[round(float(a), 1), round(float(b), 1)] for a, b in zip(low, high)]
 
 
+#: Where the 3-D figures' camera starts: beside the gray diagonal, not on it (its direction
+#: is nearly at right angles to (1, 1, 1)), a little above the R-G plane.
+CAMERA_EYE = (1.55, -1.45, 0.45)
+
+
 def scene_layout(fig: go.Figure, title: str, ranges: list[list[float]]) -> None:
     """Give ``fig`` its title, and axes R, G, B over ``ranges``, all three at one scale.
 
     One scale (the aspect ratio of the ranges themselves) keeps distances true: a
-    centroid looks as far from a pixel as it is.
+    centroid looks as far from a pixel as it is. The camera looks from the side of the
+    gray diagonal R = G = B (plotly's default looks along it, and most photos' pixels lie
+    close to it, so their cloud would be seen end-on).
     """
     spans = [b - a for a, b in ranges]
     fig.update_layout(
@@ -166,7 +173,8 @@ def scene_layout(fig: go.Figure, title: str, ranges: list[list[float]]) -> None:
         scene={key: {"range": r, "title": {"text": a, "font": {"color": color}}}
                for (key, a, color), r in zip(AXES, ranges)}
         | {"aspectmode": "manual",
-           "aspectratio": {k: round(v / max(spans), 3) for k, v in zip("xyz", spans)}},
+           "aspectratio": {k: round(v / max(spans), 3) for k, v in zip("xyz", spans)},
+           "camera": {"eye": dict(zip("xyz", CAMERA_EYE))}},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         height=560,
         legend={"itemsizing": "constant"},

@@ -64,8 +64,8 @@ def static_image(fig: go.Figure, *, width: int = 960, height: int = 640) -> byte
     fig : plotly.graph_objects.Figure
         Its ``Scatter3d`` traces are drawn (markers with their colors, sizes and outlines;
         lines with their gaps), on the axes ranges, titles and aspect ratio of
-        ``fig.layout.scene``, seen from plotly's default camera. Other traces and the
-        animation frames are left out.
+        ``fig.layout.scene``, seen from the direction of its camera's eye (plotly's
+        default when none is set). Other traces and the animation frames are left out.
     width, height : int, default 960 and 640
         Size of the picture in pixels.
 
@@ -87,8 +87,8 @@ def static_image(fig: go.Figure, *, width: int = 960, height: int = 640) -> byte
 
     Notes
     -----
-    Plotly's default camera looks from the eye (1.25, 1.25, 1.25): azimuth 45°, elevation
-    atan(1 / √2) ≈ 35°. Marker sizes are diameters in pixels in plotly (whose WebGL
+    A camera eye (x, y, z) becomes matplotlib's azimuth atan2(y, x) and elevation
+    atan2(z, √(x² + y²)); plotly's default eye (1.25, 1.25, 1.25) gives 45° and ≈ 35°. Marker sizes are diameters in pixels in plotly (whose WebGL
     scatter shows them about twice as large) and areas in points² in matplotlib:
     s = (2 · size · 72 / dpi)². Taught beside the figures of
     ``notebooks/02_color_space_3d.ipynb``.
@@ -137,7 +137,11 @@ def static_image(fig: go.Figure, *, width: int = 960, height: int = 640) -> byte
         ax.set_box_aspect((1, 1, 1), zoom=0.9)
     else:
         ax.set_box_aspect(spans, zoom=0.9)
-    ax.view_init(elev=math.degrees(math.atan(1 / math.sqrt(2))), azim=45)
+    eye = scene.camera.eye if scene.camera and scene.camera.eye else None
+    ex, ey, ez = (eye.x, eye.y, eye.z) if eye is not None and eye.x is not None \
+        else (1.25, 1.25, 1.25)  # plotly's default camera
+    ax.view_init(elev=math.degrees(math.atan2(ez, math.hypot(ex, ey))),
+                 azim=math.degrees(math.atan2(ey, ex)))
     ax.tick_params(labelsize=11)
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
     canvas.suptitle(title, fontsize=18, y=0.975)

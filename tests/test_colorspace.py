@@ -382,3 +382,11 @@ def test_still_false_keeps_the_plotly_output_alone(img, notebook_renderer):
     with capture_output() as captured:
         fig.show()
     assert [set(o.data) for o in captured.outputs] == [{"application/vnd.plotly.v1+json"}]
+
+
+def test_the_camera_looks_across_the_gray_diagonal_not_along_it(tiny_photo):
+    # Photos' pixels lie near R = G = B: seen along that diagonal their cloud is a dot.
+    fig = color_space_figure(tiny_photo)
+    eye = np.array([fig.layout.scene.camera.eye[a] for a in "xyz"])
+    cosine = eye @ np.ones(3) / (np.linalg.norm(eye) * np.sqrt(3))
+    assert abs(cosine) < 0.35  # within about 20° of a right angle to the diagonal

@@ -274,6 +274,15 @@ def update_uint8(X, labels, k):
     return centroids if X.dtype == np.uint8 else s01.update_centroids(X, labels, k)
 
 
+def update_same_point_for_every_empty(X, labels, k):
+    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
+    centroids = np.array([X[labels == j].mean(axis=0) if (labels == j).any() else np.zeros(2)
+                          for j in range(k)])
+    far = ((X - centroids[labels]) ** 2).sum(axis=1).argmax()  # never updated: duplicates
+    centroids[np.bincount(labels, minlength=k) == 0] = X[far]
+    return centroids
+
+
 def update_int(X, labels, k):
     return s01.update_centroids(X, labels, k).astype(int)
 
@@ -716,6 +725,7 @@ MISTAKES = [
     ("01-update-centroids", update_nan, "is NaN, but cluster 1 has no point"),
     ("01-update-centroids", update_uint8, "sums wrap around past 255"),
     ("01-update-centroids", update_int, "dtype int64; expected floats"),
+    ("01-update-centroids", update_same_point_for_every_empty, "both got the centroid"),
     ("01-update-centroids", update_wrong_axis, "has shape (3,); expected (3, 2)"),
     ("01-kmeans-loop", loop_never_converges, "ran all max_iter = 100 iterations"),
     ("01-kmeans-loop", loop_one_round, "stopped after 1 iteration, but"),

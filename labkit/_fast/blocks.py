@@ -93,7 +93,7 @@ def smallest(dist: np.ndarray, second: bool = False):
 def nearest(X: np.ndarray, centroids: np.ndarray, x_sq: np.ndarray):
     """Nearest centroid of every row of X (the lowest index on a tie) and the squared
     distance to it, float64, from the expansion ``||x||² - 2 x·c + ||c||²`` (``x_sq``:
-    float64 ``||x||²``). With integer points and centroids below 2**12 every term is an
+    float64 ``||x||²``). With integer points and centroids in 0..255 every term is an
     integer below 2**24, so float32 computes it exactly."""
     labels = np.empty(len(X), dtype=np.intp)
     sq_dist = np.empty(len(X), dtype=np.float64)

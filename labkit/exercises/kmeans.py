@@ -97,6 +97,7 @@ def _update_cases() -> list[Case]:
         Case({"X": pixels.astype(float), "labels": np.array([0, 0, 1, 1]), "k": 2}),
         Case({"X": pixels, "labels": np.array([0, 0, 1, 1]), "k": 2}, kind="uint8"),
         Case({"X": empty_X, "labels": np.array([0, 0, 2, 2, 2]), "k": 3}, kind="empty"),
+        Case({"X": empty_X, "labels": np.zeros(5, dtype=int), "k": 3}, kind="two empty"),
         Case({"X": X.tolist(), "labels": labels.tolist(), "k": 3}, kind="list"),
         Case({"X": rng.uniform(0, 255, (60, 3)), "labels": rng.permutation(big_labels), "k": 4}),
     ]
@@ -108,6 +109,12 @@ def _update_compare(got, expected, case: Case) -> None:
     X = np.asarray(case.args["X"], dtype=float)
     labels = np.asarray(case.args["labels"])
     counts = np.bincount(labels, minlength=k)
+    empty = np.flatnonzero(counts == 0)
+    for a, b in zip(empty, empty[1:]):
+        if np.allclose(got[a], got[b]) and not np.allclose(expected[a], expected[b]):
+            raise Mistake(f"the empty clusters {a} and {b} both got the centroid {show(got[a])}; "
+                          f"re-seed them one after the other: each at the point farthest from "
+                          f"every centroid so far, {show(expected[b])} for cluster {b}")
     for j in range(k):
         if counts[j] == 0:
             far = int(np.argmax(((X - expected[labels]) ** 2).sum(axis=1)))

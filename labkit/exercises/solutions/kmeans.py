@@ -59,7 +59,8 @@ def update_centroids(X, labels, k):
     centroids : ndarray of shape (k, d), float64
         Row j is the mean of the points with label j. A cluster without any point (an
         *empty cluster*) has no mean: its centroid goes to the point farthest from its own
-        new centroid instead (the first such point on a tie).
+        new centroid instead (the first such point on a tie); several empty clusters one
+        after the other, each at the point farthest from every centroid so far.
 
     Notes
     -----
@@ -81,9 +82,11 @@ def update_centroids(X, labels, k):
             centroids[j] = X[labels == j].mean(axis=0)
         else:
             empty.append(j)
+    cost = ((X - centroids[labels]) ** 2).sum(axis=1)  # how badly each point is served
     for j in empty:
-        far = ((X - centroids[labels]) ** 2).sum(axis=1).argmax()
-        centroids[j] = X[far]
+        far = cost.argmax()                             # the worst served point...
+        centroids[j] = X[far]                           # ...re-seeds cluster j
+        cost = np.minimum(cost, ((X - X[far]) ** 2).sum(axis=1))  # and is served now
     return centroids
     ### END SOLUTION
 
