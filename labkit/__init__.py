@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import importlib
 
-from labkit import knn, metrics, patches, samples
-from labkit import layers, mlp, neural, optim
-from labkit import validation
+from labkit import knn, layers, metrics, mlp, neural, optim, patches, samples, validation
+from labkit._checks import NotFittedError
 from labkit.colorize import Colorized, colorize
 from labkit.compress import Compressed, color_histogram, compress, elbow, find_elbow
 from labkit.images import (
@@ -51,6 +50,7 @@ _LAZY = {
 __all__ = [
     "MAX_PIXELS",
     "MLP",
+    "NotFittedError",
     "Colorized",
     "Compressed",
     "KMeansResult",

@@ -10,6 +10,7 @@ and every check says "not done yet"::
     python -m labkit.authoring                  # every instructor notebook
     python -m labkit.authoring --no-execute     # clear the outputs instead of running
     python -m labkit.authoring --check          # exit 1 if a student notebook is stale
+    python -m labkit.authoring --instructor     # re-run the instructor notebooks first
 
 Needs nbgrader (``pip install -e .[author]``); students never do.
 """
@@ -119,12 +120,39 @@ def make_student(source: str | Path, destination: str | Path | None = None, *,
     if execute:
         from nbclient import NotebookClient
 
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                       resources={"metadata": {"path": str(destination.parent)}}).execute()
+        _execute(nb, destination.parent, timeout)
+    _write(nb, destination, inputs=[source])
+    return destination
+
+
+def execute_instructor(source: str | Path, *, timeout: float = 600.0) -> Path:
+    """Run an instructor notebook top to bottom in a fresh kernel and store its outputs.
+
+    What nbval then compares: run it after a change to labkit that moves the notebook's
+    numbers or pictures (``python -m labkit.authoring --instructor``).
+    """
+    source = Path(source)
+    nb = nbformat.read(source, as_version=4)
+    _execute(nb, source.parent, timeout)
+    _write(nb, source)
+    return source
+
+
+def _execute(nb, folder: Path, timeout: float) -> None:
+    from nbclient import NotebookClient
+
+    # No stored widget state: a committed notebook opens untrusted, where JupyterLab shows
+    # each explorer's still picture instead, and the state would double the file's size.
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   store_widget_state=False,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    nb.metadata.pop("widgets", None)
+
+
+def _write(nb, destination: Path, inputs=()) -> None:
     text = nbformat.writes(nb)
     write_atomically(destination, lambda f: f.write((text.rstrip("\n") + "\n").encode()),
-                     overwrite=True, inputs=[source])
-    return destination
+                     overwrite=True, inputs=inputs)
 
 
 def stale_cells(source: str | Path, destination: str | Path | None = None) -> list[str]:
@@ -199,7 +227,7 @@ def _cell(source: str, grade_id: str, solution: bool) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m labkit.authoring [NOTEBOOK...] [--no-execute] [--check]``."""
+    """``python -m labkit.authoring [NOTEBOOK...] [--instructor] [--no-execute] [--check]``."""
     parser = argparse.ArgumentParser(prog="python -m labkit.authoring",
                                      description="Make the student notebooks from the "
                                                  "instructor notebooks (nbgrader).")
@@ -209,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="clear the outputs instead of running the student version")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a student notebook is out of date")
+    parser.add_argument("--instructor", action="store_true",
+                        help="first run each instructor notebook and store its outputs")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per cell")
     args = parser.parse_args(argv)
     sources = args.notebooks or sorted(Path("notebooks", INSTRUCTOR).glob("*.ipynb"))
@@ -221,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     stale = 0
     for source in sources:
+        if args.instructor:
+            print(f"{execute_instructor(source, timeout=args.timeout)} executed")
         if args.check:
             problems = stale_cells(source)
             stale += bool(problems)

@@ -286,7 +286,7 @@ def test_kmeans_bad_points_name_x(X, error):
 
 
 def test_kmeans_on_huge_finite_values_does_not_overflow_into_a_broadcast_error():
-    # Issue 13 (H1's item): 1e300 squared overflows. Scaled, or refused naming X.
+    # Issue 13: 1e300 squared overflows. Scaled, or refused naming X.
     X = np.array([[1e300, 0.0], [-1e300, 0.0], [0.0, 1e300], [0.0, -1e300]])
     try:
         result = lk.kmeans(X, 2, seed=0)
@@ -303,7 +303,7 @@ def test_kmeans_on_huge_finite_values_does_not_overflow_into_a_broadcast_error()
     {"k": [10, 1, 5, 3], "sse": [5.0, 100.0, 12.0, 30.0]},
 ])
 def test_find_elbow_returns_a_k_of_the_table_or_refuses_naming_k(table):
-    # Issue 13 (H1's item): never int(2.5), a k that is not in the table.
+    # Issue 13: never int(2.5), a k that is not in the table.
     df = pd.DataFrame(table)
     try:
         knee = lk.find_elbow(df)
@@ -338,7 +338,7 @@ def test_colorize_image_smaller_than_a_patch_says_so(rgb):
 
 
 class _BadAgent:
-    """A custom agent whose predict answers with the given labels (issue 13, H2's item)."""
+    """A custom agent whose predict answers with the given labels (issue 13)."""
 
     def __init__(self, answer):
         self.k, self.patch, self.answer = 4, 3, answer
@@ -364,7 +364,7 @@ def test_colorize_checks_a_custom_agents_predictions(rgb, answer, error):
 
 @pytest.mark.filterwarnings("ignore:.*distinct colors")
 def test_neural_agent_with_more_colors_than_the_left_half_has_does_not_crash():
-    # Issue 13 (H2's item): 3 distinct colors on the left, k = 8, a weak network.
+    # Issue 13: 3 distinct colors on the left, k = 8, a weak network.
     img = np.zeros((24, 24, 3), dtype=np.uint8)
     img[:, :12] = [[200, 30, 30]]
     img[::2, :12] = [[30, 200, 30]]
@@ -383,7 +383,7 @@ def test_neural_agent_with_more_colors_than_the_left_half_has_does_not_crash():
                  id="training_explorer misspelled optimizer"),
 ])
 def test_explorers_refuse_bad_arguments_at_the_door(rgb, call, words):
-    # Issue 13 (H5's items): a clear ValueError, not IndexError or "training diverged".
+    # Issue 13: a clear ValueError, not IndexError or "training diverged".
     with pytest.raises(ValueError, match=words):
         call(rgb)
 
@@ -409,7 +409,7 @@ def test_save_image_bad_path_writes_nothing(tmp_path, rgb, name, error, words):
 
 
 def test_compressed_save_refuses_to_write_over_its_input_and_a_missing_folder(tmp_path, photo):
-    # Issue 13 (H1's item): Compressed.save goes through labkit._files.write_atomically.
+    # Issue 13: Compressed.save goes through labkit._files.write_atomically.
     q = lk.compress(lk.load_image(photo), 4, seed=0)
     before = _files(tmp_path)
     with pytest.raises(ValueError, match="input"):

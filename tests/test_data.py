@@ -83,7 +83,7 @@ def test_sample_loads_as_rgb_uint8_of_documented_shape(name):
         ("rocket", (427, 640, 3)),
     ],
 )
-def test_sample_shape_is_the_one_the_brief_states(name, shape):
+def test_sample_shape_is_the_one_data_readme_states(name, shape):
     assert load_image(name).shape == shape
 
 

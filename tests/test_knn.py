@@ -12,7 +12,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 
-from labkit._checks import NotFittedError
+from labkit import NotFittedError
 from labkit._fast.neighbors import KDTree
 from labkit.images import load_image, to_gray
 from labkit.knn import KNNAgent, brute_force_kneighbors, vote_labels

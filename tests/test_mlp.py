@@ -17,7 +17,7 @@ import pytest
 from scipy.special import expit, softmax
 from sklearn.metrics import log_loss
 
-from labkit._checks import NotFittedError
+from labkit import NotFittedError
 from labkit._fast.network import mean_in_blocks
 from labkit.mlp import DEFAULT_LEARNING_RATES, MLP
 

@@ -9,7 +9,7 @@ import pytest
 from scipy.special import expit, softmax
 from sklearn.metrics import log_loss
 
-from labkit._checks import NotFittedError
+from labkit import NotFittedError
 from labkit.compress import compress
 from labkit.images import load_image, split_halves, to_gray
 from labkit.mlp import DEFAULT_LEARNING_RATES, MLP
