@@ -19,8 +19,7 @@ Example (not run by pytest; needs ``/usr/bin/chromium``)::
 
 Notes
 -----
-Facts this relies on (checked with JupyterLab 4.6, ipywidgets 8.1, Chromium 156), see
-``/work/shared/NOTEBOOKS.md``:
+Facts this relies on (checked with JupyterLab 4.6, ipywidgets 8.1, Chromium 156):
 
 - Without ``autoStartDefaultKernel`` a "Select Kernel" dialog blocks the run; the
   settings are written to a temporary ``--LabApp.user_settings_dir``.

@@ -139,7 +139,7 @@ def _update_compare(got, expected, case: Case) -> None:
 UPDATE_CENTROIDS = Exercise(
     id="01-update-centroids", notebook=NOTEBOOK, function="update_centroids",
     reference=_update_reference, cases=_update_cases, compare=_update_compare,
-    covers="means, uint8 pixels, an empty cluster, lists as input")
+    covers="means, uint8 pixels, one and two empty clusters, lists as input")
 
 
 # --- 01-kmeans-loop ------------------------------------------------------------------------
