@@ -189,10 +189,10 @@ def compress(img, k: int, *, seed=None, init="k-means++", progress: bool = False
     init = one_of(init, "init", INITS) if isinstance(init, str) else \
         check_centroids(init, k, 3, "init")
     rng = make_rng(seed)
-    hist = histogram.of_image(img)  # the distinct colors and their counts
-    with histogram.progress_bar(progress, "compress") as bar:
+    with histogram.small_pages(img), histogram.progress_bar(progress, "compress") as bar:
+        hist = histogram.of_image(img)  # the distinct colors and their counts
         palette = _fit_palette(hist, k, init, rng, bar, stacklevel=3)  # steps 1 to 3
-    labels = histogram.encode(hist, palette.labels)  # each pixel: its color's label
+        labels = histogram.encode(hist, palette.labels)  # each pixel: its color's label
     return Compressed(palette=palette.colors, labels=labels, k=k,
                       mse=palette.sse / (3 * hist.n_pixels), sse=float(palette.sse),
                       n_iter=palette.n_iter, centroids=palette.centroids)
@@ -206,11 +206,12 @@ def _fit_palette(hist, k, init, rng, bar, stacklevel):
                       f"palette holds those {m} colors", UserWarning, stacklevel=stacklevel + 1)
     if m <= k:
         return histogram.round_palette(hist, histogram.every_color(hist))
-    if isinstance(init, str):  # step 1: the coarse stage, from the taught k-means++
-        init = histogram.coarse_start(
-            hist, k, lambda X, w: init_centroids(X, k, init, rng, w), progress=bar)
-    fit = histogram.refine(hist, init, progress=bar)  # step 2: Lloyd on the exact colors
-    return histogram.round_palette(hist, fit)  # step 3: the uint8 palette
+    with histogram.threads(k, hist.n_pixels):  # one thread for short steps
+        if isinstance(init, str):  # step 1: the coarse stage, from the taught k-means++
+            init = histogram.coarse_start(
+                hist, k, lambda X, w: init_centroids(X, k, init, rng, w), progress=bar)
+        fit = histogram.refine(hist, init, progress=bar)  # step 2: Lloyd on the exact colors
+        return histogram.round_palette(hist, fit)  # step 3: the uint8 palette
 
 
 def elbow(img, ks, *, seed=0, progress: bool = False):

@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labkit._fast.blocks import label_sums, nearest_two, row_norms_sq
-from labkit._fast.histogram import coarse, nearest_palette, of_image, refine, round_palette
+from labkit._fast.blocks import (SERIAL_QUERY, label_sums, nearest_two, one_thread, query,
+                                 row_norms_sq)
+from labkit._fast.histogram import (coarse, nearest_palette, of_image, refine, round_palette,
+                                    small_pages)
 from labkit._fast.lloyd import hamerly
 from labkit.images import load_image
 from labkit.kmeans import assign_labels, init_centroids, kmeans, update_centroids
@@ -167,3 +169,54 @@ def test_nearest_palette_uses_exact_integer_distances():
     colors = np.array([[10, 10, 10], [0, 0, 1]], dtype=np.uint8)
     palette = np.array([[9, 10, 10], [11, 10, 10], [0, 0, 0], [0, 0, 2]], dtype=np.uint8)
     assert nearest_palette(colors, palette).tolist() == [0, 2]  # exact ties: the first
+
+
+@pytest.mark.parametrize("n", [SERIAL_QUERY // 10, 3 * SERIAL_QUERY])  # one thread, then many
+def test_tree_query_matches_brute_force_on_one_thread_and_on_many(n):
+    from pykdtree.kdtree import KDTree
+
+    rng = np.random.default_rng(n)
+    C = rng.uniform(0, 255, size=(256, 3)).astype(np.float32)
+    X = rng.uniform(0, 255, size=(n, 3)).astype(np.float32)
+    dist, index = query(KDTree(C), X, 3)
+    sq = _brute_sq(X, C)
+    np.testing.assert_array_equal(index, np.argsort(sq, axis=1)[:, :3])  # no ties here
+    np.testing.assert_allclose(dist, np.sqrt(np.sort(sq, axis=1)[:, :3]), rtol=1e-5)
+
+
+@pytest.mark.parametrize("user_api", [None, "openmp", "blas"])
+def test_one_thread_limits_the_thread_pools_and_restores_them(user_api):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import pykdtree.kdtree  # noqa: F401 (its OpenMP runtime)
+
+    def counts():
+        return {(p["user_api"], p["filepath"]): p["num_threads"]
+                for p in threadpoolctl.threadpool_info()}
+
+    before = counts()
+    with one_thread(user_api):
+        inside = counts()
+    assert counts() == before
+    for (api, path), n in inside.items():
+        if user_api in (None, api):
+            assert n == 1, (api, path)
+        else:
+            assert n == before[api, path]
+
+
+@pytest.mark.parametrize("shape", [(100, 100), (1000, 1000)])  # below and from 1 MP
+def test_small_pages_turns_numpys_huge_pages_off_for_large_photos_and_restores_them(shape):
+    core = np._core if hasattr(np, "_core") else np.core
+    toggle = getattr(core.multiarray, "_set_madvise_hugepage", None)
+    if toggle is None:
+        pytest.skip("this NumPy has no huge-page switch")
+    before = toggle(True)
+    try:
+        with pytest.raises(RuntimeError), small_pages(np.zeros((*shape, 3), np.uint8)):
+            inside = toggle(False)
+            toggle(inside)
+            raise RuntimeError
+        assert inside is (shape[0] * shape[1] < 1_000_000)
+        assert toggle(True) is True  # restored, even after an exception
+    finally:
+        toggle(before)

@@ -13,6 +13,9 @@
   its nearest palette color, most of them without a search (the margin skip), and the
   exact sum of squared errors.
 - :func:`encode`: every pixel's label through a lookup table indexed by color code.
+- :func:`small_pages`: large photos' arrays without huge pages (no compaction stalls).
+- :func:`threads`: fits of many clusters or on large photos run their BLAS and OpenMP
+  (k-d tree) steps on one thread, which is faster for their short steps.
 
 Functions trust their callers (``labkit.compress`` checks the arguments).
 """
@@ -27,7 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit._fast.blocks import TREE_MIN_K, label_sums, nearest, nearest_two, row_norms_sq
+from labkit._fast.blocks import (TREE_MIN_K, label_sums, nearest, nearest_two, one_thread,
+                                 row_norms_sq)
 from labkit._fast.lloyd import hamerly
 
 #: From this many pixels on, codes, sorting and encoding are split over two threads
@@ -50,6 +54,9 @@ MEDIUM_MIN_COLORS, MEDIUM_GAIN = 200_000, 2
 #: k-means++ starts on the coarse bins (the best one is kept): 3 up to ``FEW_STARTS_K``
 #: clusters, 1 beyond (with many clusters the starts differ little and k-means++ costs k
 #: steps each).
+#: (Measured at 15 MP, k = 16, seeds 0-2: 1 start instead of 3 saves 0.04 s of 0.40 s on
+#: SafeLanding but ends 4 % worse on seed 1 (258.3 vs 248.6), worse than scikit-learn;
+#: kept at 3.)
 STARTS = 3
 FEW_STARTS_K = 64
 #: Per level: the largest centroid shift (0..255 levels) that ends it, and its iterations.
@@ -63,6 +70,8 @@ REFINE_TOL, REFINE_MAX_ITER = 0.2, 300
 #: lower inertia. With more clusters one factor for all was slower (43 vs 33 iterations
 #: at k = 256): there each centroid gets its own factor (``relax="each"``).
 RELAX, RELAX_MAX_K = 1.8, 32
+#: From this many clusters on the fit runs on one thread (see :func:`threads`).
+SERIAL_MIN_K = 33
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,6 +302,25 @@ def refine(hist: Histogram, centroids: np.ndarray, progress=None) -> Fit:
     return Fit(run.centroids, run.n_iter, run.labels, run.margin)
 
 
+def threads(k: int, n_pixels: int):
+    """The thread context of a fit with ``k`` clusters on a photo of ``n_pixels``: from
+    ``SERIAL_MIN_K`` clusters or ``PARALLEL_PIXELS`` pixels on, NumPy's BLAS and
+    pykdtree's OpenMP run on one thread. Their steps here are short (products of 3
+    columns, k-means++ over a few thousand bins, tree queries of the few points whose
+    bounds failed), and the threads' start and wait cost more than they save, most when
+    other processes hold the cores. Measured side by side in one quiet run (medians of
+    seeds 0-2): k = 256 on the four bundled photos 0.105-0.269 s against 0.147-0.315 s;
+    15 MP at k = 16, SafeLanding 0.369 against 0.398 s, Elephants 0.226 against 0.256 s;
+    in a busy run (a CI job on the cores) 0.11-0.31 against 0.20-0.38 s at k = 256 and
+    0.47 against 1.5 s on SafeLanding. The same results (only the rounding of BLAS sums
+    split over threads could differ). Smaller fits keep the default, and with it the
+    notebooks' stored results."""
+    from contextlib import nullcontext
+
+    serial = k >= SERIAL_MIN_K or n_pixels >= PARALLEL_PIXELS
+    return one_thread() if serial else nullcontext()
+
+
 def every_color(hist: Histogram) -> Fit:
     """The fit when the photo has at most k distinct colors: each is its own centroid."""
     return Fit(hist.points.copy(), 0)
@@ -380,6 +408,31 @@ def encode(hist: Histogram, labels: np.ndarray) -> np.ndarray:
 
     _parallel(gather, _halves(hist.n_pixels, workers), workers)
     return out.reshape(hist.shape)
+
+
+@contextmanager
+def small_pages(img: np.ndarray):
+    """A context in which NumPy does not ask the kernel for huge pages (its default on
+    Linux for arrays of 4 MB or more), for photos of ``PARALLEL_PIXELS`` pixels or more.
+
+    Where the kernel makes a fault on such memory wait until it has compacted a 2 MB page
+    (``/sys/kernel/mm/transparent_hugepage/defrag`` = ``madvise``, as on this machine), a
+    15 MP photo's fresh arrays (codes, sort, lookup table, labels: about 150 MB each call)
+    stalled some calls for up to 1.7 s of system time. Measured on SafeLanding at k = 16,
+    9 calls each, alternated in one run: 0.36-2.14 s (median 0.56) with huge pages,
+    0.38-0.43 s (median 0.41) without; Elephants 0.20-0.53 s against 0.21-0.25 s. The
+    results do not depend on it. Without NumPy's switch (a private function of NumPy
+    1.16+), a no-op."""
+    core = np._core if hasattr(np, "_core") else np.core  # NumPy 2, NumPy 1
+    toggle = getattr(core.multiarray, "_set_madvise_hugepage", None)
+    if toggle is None or img.shape[0] * img.shape[1] < PARALLEL_PIXELS:
+        yield
+        return
+    previous = toggle(False)
+    try:
+        yield
+    finally:
+        toggle(previous)
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labkit._fast.blocks import (TREE_MIN_K, label_sums, nearest_three, nearest_two,
+from labkit._fast.blocks import (TREE_MIN_K, label_sums, nearest_three, nearest_two, query,
                                  row_norms_sq)
 
 #: Over-relaxation: after each accepted over-relaxed step the factor grows by this much,
@@ -47,12 +47,22 @@ RELAX_MAX = 4.0
 #: for dozens of iterations while the rest have settled; measured at k = 256 on 0.3 MP
 #: photos: 40 % fewer iterations, 20-25 % less time, the same or a lower inertia (one
 #: factor for all, as above, was slower there: 43 vs 33 iterations).
+#: (Re-measured on one thread: EACH_MAX 4 or 16, EACH_GROWTH 2, EACH_COSINE 0.6 all
+#: within the run-to-run noise, ±10 %, of these values.)
 EACH_COSINE, EACH_GROWTH, EACH_MAX = 0.8, 1.5, 8.0
 #: From ``blocks.TREE_MIN_K`` centroids on (where each search is a k-d tree query), a
 #: margin shrinks by the largest shift among its centroid's ``NEIGHBOURS`` nearest others
 #: only (see :func:`neighbour_shifts`): measured on 0.3 MP photos at k = 256, 40 % fewer
 #: searches and 20-35 % less time (8 or 32 neighbours: a little slower); at k = 32, where
-#: a search is cheap, the plain bound is faster.
+#: a search is cheap, the plain bound is faster. (Re-measured on one thread, see
+#: ``histogram.threads``: 8 and 32 neighbours still 2-15 % slower.) Where the time goes
+#: at k = 256 (coffee, seed 0, one thread): half in the tree searches, 16 % in the
+#: bound updates over all colors; 95 % of the searched colors are sent by the bound on
+#: "every other" centroid (``lower``), 10 % by the second-nearest's, so a tighter bound
+#: on the others (e.g. Yinyang's per-group bounds) is where the next gain would be.
+#: Measured and dropped: an extra 6- or 7-bit level between the 5-bit starts and the
+#: exact colors at k = 256 (0.3 MP): the same or more time, refinement iterations
+#: 25-49 -> 21-39 (6 bits) but each level's own iterations cost as much.
 NEIGHBOURS = 16
 
 
@@ -252,7 +262,7 @@ def neighbour_shifts(centroids: np.ndarray, shift: np.ndarray):
 
     k = len(centroids)
     tree = KDTree(np.ascontiguousarray(centroids))
-    dist, index = tree.query(np.ascontiguousarray(centroids), k=NEIGHBOURS + 2)
+    dist, index = query(tree, centroids, NEIGHBOURS + 2)
     # Drop each centroid itself from its list (not always first: duplicates tie at 0).
     others = np.argsort(index == np.arange(k)[:, None], axis=1, kind="stable")
     index = np.take_along_axis(index, others[:, :NEIGHBOURS], axis=1)
