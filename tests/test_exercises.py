@@ -176,6 +176,20 @@ def test_check_answer_says_right_or_not_yet_without_giving_it_away(answer, expec
         assert repr(expected) not in out.replace(repr(answer), "")
 
 
+@pytest.mark.parametrize("answer, right", [("no", True), ("yes", False), ("  No ", True)])
+def test_a_sealed_answer_is_checked_without_appearing_in_the_check_cell(answer, right, capsys):
+    token = ex.seal("does the knee move", "no")
+    assert "no" not in token.removeprefix("sealed:")  # hex digits only, never the answer
+    said = ex.check_answer("does the knee move", answer, token, options=("yes", "no", "  No "))
+    assert said is right  # case and surrounding spaces do not matter
+    assert capsys.readouterr().out.startswith("✓" if right else "✗")
+
+
+def test_the_same_sealed_answer_differs_between_questions():
+    assert ex.seal("question 1", 4) != ex.seal("question 2", 4)
+    assert ex.check_answer("question 2", 4, ex.seal("question 1", 4)) is False
+
+
 # --- grade_session (what labkit grade runs in the kernel) ------------------------------------
 
 

@@ -18,7 +18,7 @@ grader runs inside the kernel after a submitted notebook has run.
 from __future__ import annotations
 
 from labkit.exercises import compression, elbow, kmeans, knn, network
-from labkit.exercises.answers import check_answer
+from labkit.exercises.answers import check_answer, seal
 from labkit.exercises.checking import RUNS, STATUSES, Case, Exercise, Result
 from labkit.exercises.compression import check_color_histogram, check_recolor
 from labkit.exercises.elbow import check_find_knee, check_sse_curve
@@ -81,6 +81,7 @@ def grade_session(ids, include_ran: bool = True) -> list[dict]:
 
 
 __all__ = [
+    "seal",
     "CATALOGUE",
     "RUNS",
     "STATUSES",
