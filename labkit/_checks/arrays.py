@@ -1,105 +1,13 @@
-"""Argument checks shared by the public functions of labkit: every one lives here.
+"""Checks of arrays: images, points, weights, labels, patches, palettes and tables.
 
-Every public function validates its arguments at the door with these helpers, once, and
-raises one clear sentence: what was wrong and what is allowed. The same mistake gets the
-same exception type everywhere (a wrong type: ``TypeError``; a wrong value or shape:
-``ValueError``; an agent used before ``fit``: :class:`NotFittedError`). Private helpers and
-the engine (``labkit._fast``) trust their callers and check nothing.
+Part of :mod:`labkit._checks` (import from there); see its docstring for the rules.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
-
-
-class NotFittedError(ValueError, AttributeError):
-    """An agent or network was asked to predict before it was fitted (call ``fit`` first)."""
-
-
-# --- numbers and names ------------------------------------------------------------------
-
-
-def _is_integer(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def positive_int(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:
-    """Return ``value`` as an int if it is an integer in ``minimum..maximum``.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not an integer (``bool`` and ``2.0`` are refused).
-    ValueError
-        If ``value`` is smaller than ``minimum`` or larger than ``maximum``.
-    """
-    allowed = (f"an integer ≥ {minimum}" if maximum is None
-               else f"an integer in {minimum}..{maximum}")
-    if not _is_integer(value):
-        raise TypeError(f"{name} must be {allowed}, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return int(value)
-
-
-def odd_int(value, name: str) -> int:
-    """Return ``value`` as an int if it is a positive odd integer (1, 3, 5, …)."""
-    if not _is_integer(value):
-        raise TypeError(f"{name} must be a positive odd integer (1, 3, 5, …), got {value!r}")
-    if value < 1 or value % 2 == 0:
-        raise ValueError(f"{name} must be a positive odd integer (1, 3, 5, …), got {value!r}")
-    return int(value)
-
-
-def patch_size(value, name: str = "patch") -> int:
-    """Return the side p of a p×p patch: a positive odd integer, so a patch has a centre."""
-    return odd_int(value, name)
-
-
-def positive_float(value, name: str, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float if it is a finite number > 0 (≥ 0 with ``allow_zero``)."""
-    bound = "≥ 0" if allow_zero else "> 0"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number {bound}, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return value
-
-
-def learning_rate(value, name: str = "learning_rate") -> float:
-    """Return a learning rate: a finite number > 0."""
-    return positive_float(value, name)
-
-
-def one_of(value, name: str, options: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``options`` (strings)."""
-    options = tuple(options)
-    if not isinstance(value, str) or value not in options:
-        allowed = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
-    return value
-
-
-def make_rng(seed) -> np.random.Generator:
-    """Turn ``seed`` (None, a non-negative int or a Generator) into a Generator, once."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if not _is_integer(seed):
-        raise TypeError(
-            f"seed must be None, a non-negative integer or a numpy.random.Generator, got {seed!r}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return np.random.default_rng(int(seed))
-
-
-# --- arrays -------------------------------------------------------------------------------
 
 
 def _array(value, name: str, what: str) -> np.ndarray:
@@ -111,7 +19,6 @@ def _array(value, name: str, what: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be {what}: {exc}") from None
 
-
 def _uint8_values(arr: np.ndarray, name: str, hint: str = "") -> np.ndarray:
     """Integer array → uint8, refusing floats, bools and values outside 0..255."""
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
@@ -121,7 +28,6 @@ def _uint8_values(arr: np.ndarray, name: str, hint: str = "") -> np.ndarray:
             raise ValueError(f"{name} values must lie in 0..255, got {arr.min()}..{arr.max()}")
         arr = arr.astype(np.uint8)
     return arr
-
 
 def rgb_image(img, name: str = "img") -> np.ndarray:
     """Return ``img`` as a C-contiguous uint8 array of shape (H, W, 3), H, W ≥ 1.
@@ -139,14 +45,12 @@ def rgb_image(img, name: str = "img") -> np.ndarray:
         raise ValueError(f"{name} is empty: shape {arr.shape}")
     return np.ascontiguousarray(arr)
 
-
 def gray_image(gray, name: str = "gray") -> np.ndarray:
     """Return ``gray`` as a C-contiguous uint8 array of shape (H, W), H, W ≥ 1."""
     arr = _uint8_values(_array(gray, name, "a gray image array of shape (H, W)"), name)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-D image (H, W), got shape {arr.shape}")
     return np.ascontiguousarray(arr)
-
 
 def points(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a float64 array of shape (n, d), n, d ≥ 1, every value finite."""
@@ -164,7 +68,6 @@ def points(X, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} must be finite: it holds NaN or infinity")
     return arr
 
-
 def centroids(value, k: int, d: int, name: str = "centroids") -> np.ndarray:
     """Return ``value`` as a new float64 array of shape (k, d), every value finite."""
     c = points(value, name)
@@ -172,7 +75,6 @@ def centroids(value, k: int, d: int, name: str = "centroids") -> np.ndarray:
         raise ValueError(f"{name} must have shape ({k}, {d}) (k centroids of the points' "
                          f"dimension), got {c.shape}")
     return c.copy()
-
 
 def weights(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray:
     """Return one non-negative finite float64 weight per point (all 1 for ``None``)."""
@@ -191,7 +93,6 @@ def weights(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray:
         raise ValueError(f"{name} must not be all zero")
     return w
 
-
 def labels(y, n: int, k: int, name: str = "labels") -> np.ndarray:
     """Return ``y`` as an intp array of shape (n,) holding labels 0..k-1."""
     y = _array(y, name, f"an array of {n} integer labels 0..{k - 1}")
@@ -203,7 +104,6 @@ def labels(y, n: int, k: int, name: str = "labels") -> np.ndarray:
         raise ValueError(f"{name} must hold labels 0..{k - 1} (k={k}), "
                          f"got {y.min()}..{y.max()}")
     return y.astype(np.intp)
-
 
 def patches(X, patch: int, name: str = "X") -> np.ndarray:
     """Return gray patches of shape (n, patch²), n ≥ 1, integers 0..255, as C-contiguous uint8."""
@@ -218,14 +118,9 @@ def patches(X, patch: int, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} must hold at least one patch, got none")
     return np.ascontiguousarray(_uint8_values(arr, name))
 
-
-# --- views: plots, color space, explorers (added for the views) --------------------------
-
-
 def any_image(img, name: str = "img") -> np.ndarray:
     """Return an RGB (H, W, 3) or gray (H, W) uint8 image, told apart by its dimensions."""
     return gray_image(img, name) if np.ndim(img) == 2 else rgb_image(img, name)
-
 
 def real_array(value, name: str, ndim: int | None = None, finite: bool = True) -> np.ndarray:
     """Return ``value`` as a float64 array of real numbers (bools count as 0 and 1).
@@ -243,7 +138,6 @@ def real_array(value, name: str, ndim: int | None = None, finite: bool = True) -
         raise ValueError(f"{name} must be finite: it holds NaN or infinity")
     return arr
 
-
 def colors(value, name: str = "palette", count: str = "m") -> np.ndarray:
     """Return colors as a float64 array of shape (m, 3), m ≥ 1, every value in 0..255.
 
@@ -256,7 +150,6 @@ def colors(value, name: str = "palette", count: str = "m") -> np.ndarray:
     if arr.min() < 0 or arr.max() > 255:
         raise ValueError(f"{name} values must lie in 0..255, got {arr.min():g}..{arr.max():g}")
     return arr
-
 
 def label_map(y, shape: tuple[int, int], k: int | None = None,
               name: str = "labels") -> np.ndarray:
@@ -277,34 +170,6 @@ def label_map(y, shape: tuple[int, int], k: int | None = None,
         raise ValueError(f"{name} must be {allowed}, got {arr.min()}..{arr.max()}")
     return arr.astype(np.intp)
 
-
-def attribute(obj, field: str, name: str):
-    """Return ``obj.field``; a TypeError names the attribute when ``obj`` lacks it."""
-    if not hasattr(obj, field):
-        raise TypeError(f"{name} must have a .{field} attribute, got {type(obj).__name__}")
-    return getattr(obj, field)
-
-
-def choices(values, name: str, check) -> tuple:
-    """Return a non-empty sequence of distinct values as a tuple, each through ``check``.
-
-    ``check(value, name)`` is one of the checks above (e.g. :func:`odd_int`); it sees
-    each item as ``name[i]``. For the options of a slider.
-    """
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{name} must be a sequence of values (e.g. a tuple or a range), "
-                        f"got {type(values).__name__}")
-    items = tuple(check(v, f"{name}[{i}]") for i, v in enumerate(values))
-    if not items:
-        raise ValueError(f"{name} must hold at least one value, got none")
-    if len(set(items)) != len(items):
-        raise ValueError(f"{name} must not repeat a value, got {list(items)}")
-    return items
-
-
-# --- agents: neighbour labels (added for labkit.knn) -----------------------------------
-
-
 def label_table(y, k: int, name: str = "neighbor_labels") -> np.ndarray:
     """Return a table of labels, shape (m, n) with n ≥ 1, values 0..k-1, as intp."""
     arr = _array(y, name, f"an array of integer labels 0..{k - 1} of shape (m, n)")
@@ -312,51 +177,12 @@ def label_table(y, k: int, name: str = "neighbor_labels") -> np.ndarray:
         raise ValueError(f"{name} must have shape (m, n) with n ≥ 1, got {arr.shape}")
     return labels(arr.reshape(-1), arr.size, k, name).reshape(arr.shape)
 
-
-# --- the network: layer sizes and one name per layer (added for labkit.mlp) -------------
-
-
-def sizes(value, name: str, min_length: int = 0) -> tuple[int, ...]:
-    """Return a sequence of integers ≥ 1 (layer sizes such as (9, 20, 20, 8)) as a tuple."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a sequence of integers such as (9, 20, 20, 8), "
-                        f"got {value!r}")
-    items = tuple(positive_int(v, f"{name}[{i}]") for i, v in enumerate(value))
-    if len(items) < min_length:
-        raise ValueError(f"{name} must hold at least {min_length} sizes, got {items!r}")
-    return items
-
-
-def names(value, name: str, count: int, options: Iterable[str]) -> tuple[str, ...]:
-    """Return ``count`` names from ``options``: one name repeated, or a sequence of ``count``."""
-    if isinstance(value, str):
-        value = (value,) * count
-    elif not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a name or a sequence of names, got {value!r}")
-    items = tuple(value)
-    if len(items) != count:
-        raise ValueError(f"{name} must give one name per layer ({count}), got {len(items)}")
-    return tuple(one_of(v, name, options) for v in items)
-
-
-def fraction(value, name: str) -> float:
-    """Return ``value`` as a float if it is a number in [0, 1) (a momentum, a decay factor)."""
-    value = positive_float(value, name, allow_zero=True)
-    if value >= 1:
-        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
-    return value
-
-
 def features(X, d: int, name: str = "X") -> np.ndarray:
     """Return ``X`` as a finite float64 array of shape (n, d), n ≥ 1: one row per sample."""
     arr = points(X, name)
     if arr.shape[1] != d:
         raise ValueError(f"{name} must have shape (n, {d}), one column per input, got {arr.shape}")
     return arr
-
-
-# --- k-means: coordinates whose squared distances stay finite (added for labkit.kmeans) --
-
 
 def bounded(arr: np.ndarray, name: str, limit: float) -> np.ndarray:
     """Return the float array ``arr`` if every value lies in -limit..limit.
@@ -368,7 +194,6 @@ def bounded(arr: np.ndarray, name: str, limit: float) -> np.ndarray:
         raise ValueError(f"{name} must have values within ±{limit:g} (their squared distances "
                          f"must stay finite), got {np.abs(arr).max():g}; rescale {name}")
     return arr
-
 
 def number_columns(df, columns: Iterable[str], name: str = "df", min_rows: int = 1):
     """Return the named columns of a pandas DataFrame as finite float64 arrays (a tuple),
@@ -392,21 +217,3 @@ def number_columns(df, columns: Iterable[str], name: str = "df", min_rows: int =
     if not all(np.isfinite(v).all() for v in values):
         raise ValueError(f"{name} columns {', '.join(columns)} must be finite (no NaN)")
     return values
-
-
-def integers(values, name: str, minimum: int = 1, maximum: int | None = None) -> list[int]:
-    """Return a non-empty iterable of integers in ``minimum..maximum`` as a list (repeats
-    allowed), each checked as :func:`positive_int` under the name ``name[i]``."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{name} must be an iterable of integers, got {values!r}")
-    items = [positive_int(v, f"{name}[{i}]", minimum, maximum) for i, v in enumerate(values)]
-    if not items:
-        raise ValueError(f"{name} must hold at least one value, got none")
-    return items
-
-
-def optional_callable(value, name: str, usage: str):
-    """Return ``value`` if it is None or callable; ``usage`` shows the call, e.g. ``f(x)``."""
-    if value is not None and not callable(value):
-        raise TypeError(f"{name} must be callable as {usage}, got {value!r}")
-    return value
