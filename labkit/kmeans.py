@@ -101,8 +101,7 @@ def kmeans(X, k: int, *, init="k-means++", max_iter: int = 300, tol: float = 1e-
     """
     X = bounded(points(X, "X"), "X", MAX_COORDINATE)
     k = positive_int(k, "k", maximum=len(X))
-    max_iter = positive_int(max_iter, "max_iter")
-    tol = positive_float(tol, "tol", allow_zero=True)
+    max_iter, tol = positive_int(max_iter, "max_iter"), positive_float(tol, "tol", allow_zero=True)
     w = weights(sample_weight, len(X))
     algorithm = one_of(algorithm, "algorithm", ALGORITHMS)
     start = (_init(X, k, one_of(init, "init", INITS), make_rng(seed), w) if isinstance(init, str)
@@ -190,6 +189,7 @@ def _init(X, k, init, rng, w) -> np.ndarray:
     centroids[0] = X[rng.choice(len(X), p=w / w.sum())]
     closest = ((X - centroids[0]) ** 2).sum(axis=1)  # D(x_i)²
     n_trials = 2 + int(np.log(k))
+    x_sq = (X**2).sum(axis=1)  # ||x||², the same in every step: computed once
     for c in range(1, k):
         potential = w @ closest
         if potential <= 0:  # every point sits on a centroid
@@ -197,16 +197,16 @@ def _init(X, k, init, rng, w) -> np.ndarray:
             break
         targets = rng.uniform(size=n_trials) * potential  # candidates drawn ∝ w D²
         candidates = np.minimum(np.searchsorted(np.cumsum(w * closest), targets), len(X) - 1)
-        trials = np.minimum(closest, _sq_distances(X, X[candidates]))  # D² with each one
+        trials = np.minimum(closest, _sq_distances(X, X[candidates], x_sq))  # D² with each one
         best = int(np.argmin(trials @ w))  # the candidate that lowers the inertia most
         centroids[c], closest = X[candidates[best]], trials[best]
     return centroids
 
 
-def _sq_distances(X, C) -> np.ndarray:
-    """(k, n) squared distances by ||x - c||² = ||x||² - 2 x·c + ||c||²: one matrix
-    product instead of an (n, k, d) array of differences."""
-    return np.maximum((X**2).sum(axis=1) - 2.0 * (C @ X.T) + (C**2).sum(axis=1)[:, None], 0.0)
+def _sq_distances(X, C, x_sq=None) -> np.ndarray:
+    """(k, n) squared distances as ||x||² - 2 x·c + ||c||²: one matrix product, no (n, k, d)."""
+    x_sq = (X**2).sum(axis=1) if x_sq is None else x_sq
+    return np.maximum(x_sq - 2.0 * (C @ X.T) + (C**2).sum(axis=1)[:, None], 0.0)
 
 
 def assign_labels(X, centroids) -> tuple[np.ndarray, np.ndarray]:

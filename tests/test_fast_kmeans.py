@@ -9,8 +9,8 @@ import pytest
 
 from labkit._fast.blocks import (SERIAL_QUERY, label_sums, nearest_two, one_thread, query,
                                  row_norms_sq)
-from labkit._fast.histogram import (coarse, nearest_palette, of_image, refine, round_palette,
-                                    small_pages)
+from labkit._fast.histogram import (coarse, encode, nearest_palette, of_image, refine,
+                                    round_palette, small_pages)
 from labkit._fast.lloyd import hamerly
 from labkit.images import load_image
 from labkit.kmeans import assign_labels, init_centroids, kmeans, update_centroids
@@ -133,6 +133,16 @@ def test_histogram_matches_numpy_unique(shape):
     np.testing.assert_array_equal(hist.counts, counts)
     codes = img.reshape(-1, 3).astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
     np.testing.assert_array_equal(hist.pixel_codes, codes)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 9), (1100, 1000)])  # the last: two threads
+def test_encode_gives_every_pixel_its_colors_label(shape):
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 256, size=(*shape, 3), dtype=np.uint8)
+    hist = of_image(img)
+    labels = rng.integers(0, 256, size=len(hist.codes))
+    _, inverse = np.unique(img.reshape(-1, 3), axis=0, return_inverse=True)
+    np.testing.assert_array_equal(encode(hist, labels), labels[inverse.ravel()].reshape(shape))
 
 
 @pytest.mark.parametrize("bits", [3, 5, 6])

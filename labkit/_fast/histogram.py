@@ -38,6 +38,11 @@ from labkit._fast.lloyd import hamerly
 #: (NumPy releases the GIL in each): 1.9x faster at 15 MP; below, the threads cost more
 #: than they save.
 PARALLEL_PIXELS = 1_000_000
+#: Pixels encoded per ``np.take`` (see :func:`encode`): take casts its uint32 indices to
+#: intp in a temporary array, which for a whole photo spills the cache (and is fresh
+#: memory each call); in chunks of 2**16 it stays in cache. Measured at 15 MP on two
+#: threads: 20 ms against 45 ms for one take per half, the same labels.
+ENCODE_CHUNK = 1 << 16
 #: Bits per channel of the starts' bins (at most 32768 bins), and of the finest level
 #: (measured at 15 MP: starts on 4-bit bins save 0.1 s but end 1 % worse).
 COARSE_BITS = 5
@@ -187,7 +192,8 @@ def of_image(img: np.ndarray) -> Histogram:
 
     Sorting the codes puts equal colors side by side (measured faster than a 2**24-bin
     ``bincount``: 2x at 15 MP, 30x at 0.3 MP). Large photos are sorted in two halves in
-    two threads, and the two histograms merged: a sort of (code << 32 | count) keys.
+    two threads, and the two histograms merged (a stable sort of their distinct codes,
+    measured 1.4x faster than a sort of (code << 32 | count) keys at 15 MP).
     """
     pixel_codes = color_codes(img)
     workers = _workers(pixel_codes.size)
@@ -195,17 +201,15 @@ def of_image(img: np.ndarray) -> Histogram:
                       _halves(pixel_codes.size, workers), workers)
     if len(parts) == 1:
         codes, counts = parts[0]
-    else:
-        keys = np.concatenate([(c.astype(np.uint64) << 32) | n.astype(np.uint64)
-                               for c, n in parts])
-        keys.sort()
-        merged = (keys >> 32).astype(np.uint32)
-        first = np.empty(merged.size, dtype=bool)
+    else:  # each code is at most once in each half: a stable sort puts its two side by side
+        codes = np.concatenate([c for c, _ in parts])
+        order = np.argsort(codes, kind="stable")
+        codes, counts = codes[order], np.concatenate([n for _, n in parts])[order]
+        first = np.empty(codes.size, dtype=bool)
         first[:1] = True
-        np.not_equal(merged[1:], merged[:-1], out=first[1:])
+        np.not_equal(codes[1:], codes[:-1], out=first[1:])
         starts = np.flatnonzero(first)
-        codes = merged[starts]
-        counts = np.add.reduceat((keys & 0xFFFFFFFF).astype(np.int64), starts)
+        codes, counts = codes[starts], np.add.reduceat(counts, starts)
     colors = code_colors(codes)
     return Histogram(shape=img.shape[:2], pixel_codes=pixel_codes, codes=codes,
                      colors=colors, counts=counts, points=colors.astype(np.float64),
@@ -396,7 +400,7 @@ def round_palette(hist: Histogram, fit: Fit) -> Palette:
 def encode(hist: Histogram, labels: np.ndarray) -> np.ndarray:
     """Every pixel's label, (H, W), uint8 (uint16 beyond 256 labels), from the distinct
     colors' ``labels`` through a 2**24-entry lookup table indexed by color code (only
-    the photo's own codes are ever written, then read)."""
+    the photo's own codes are ever written, then read), ``ENCODE_CHUNK`` pixels at a time."""
     dtype = np.uint8 if labels.max(initial=0) < 256 else np.uint16
     lookup = np.empty(1 << 24, dtype=dtype)
     lookup[hist.codes] = labels
@@ -404,7 +408,9 @@ def encode(hist: Histogram, labels: np.ndarray) -> np.ndarray:
     workers = _workers(hist.n_pixels)
 
     def gather(rows):
-        np.take(lookup, hist.pixel_codes[rows], out=out[rows])
+        for start in range(rows.start, rows.stop, ENCODE_CHUNK):
+            chunk = slice(start, min(start + ENCODE_CHUNK, rows.stop))
+            np.take(lookup, hist.pixel_codes[chunk], out=out[chunk])
 
     _parallel(gather, _halves(hist.n_pixels, workers), workers)
     return out.reshape(hist.shape)
