@@ -60,9 +60,24 @@ EACH_COSINE, EACH_GROWTH, EACH_MAX = 0.8, 1.5, 8.0
 #: bound updates over all colors; 95 % of the searched colors are sent by the bound on
 #: "every other" centroid (``lower``), 10 % by the second-nearest's, so a tighter bound
 #: on the others (e.g. Yinyang's per-group bounds) is where the next gain would be.
-#: Measured and dropped: an extra 6- or 7-bit level between the 5-bit starts and the
-#: exact colors at k = 256 (0.3 MP): the same or more time, refinement iterations
-#: 25-49 -> 21-39 (6 bits) but each level's own iterations cost as much.
+#: Measured and dropped at k = 256 (0.3 MP, seeds 0-2), each against this loop:
+#: - an extra 6- or 7-bit level between the 5-bit starts and the exact colors: the same
+#:   or more time, refinement iterations 25-49 -> 21-39 (6 bits) but each level's own
+#:   iterations cost as much;
+#: - starts converged on a sample of 8,000-32,000 exact colors: the refinement still
+#:   takes 19-30 iterations (the last ones move a few centroids by 0.2-1 level each, a
+#:   different few every iteration), no faster in all;
+#: - Anderson acceleration of the M-step (windows of 2, 3, 5 steps): 2-3x the
+#:   iterations, label changes make its extrapolation overshoot;
+#: - freezing centroids whose step is under 0.02-0.1 levels: within the noise;
+#: - Var-Part starts (split the costliest cluster at its mean): fewer iterations on two
+#:   photos, more on two, SSE 0.5 % higher;
+#: - bounds on the 4 or 6 nearest centroids instead of 2 (replayed on a run's centroid
+#:   path): 40-50 % fewer searches, but each crossing point re-measures more distances;
+#:   about 3 % less work in all.
+#: At k = 256 half of a photo's colors are almost as near a second centroid as their own
+#: (d2 - d1 <= 1 level), so every step re-measures or searches 15-25 % of them: that,
+#: times 25-45 steps, is the cost floor of an exact fixed point here.
 NEIGHBOURS = 16
 
 
