@@ -101,7 +101,8 @@ def kmeans(X, k: int, *, init="k-means++", max_iter: int = 300, tol: float = 1e-
     """
     X = bounded(points(X, "X"), "X", MAX_COORDINATE)
     k = positive_int(k, "k", maximum=len(X))
-    max_iter, tol = positive_int(max_iter, "max_iter"), positive_float(tol, "tol", allow_zero=True)
+    max_iter = positive_int(max_iter, "max_iter")
+    tol = positive_float(tol, "tol", allow_zero=True)
     w = weights(sample_weight, len(X))
     algorithm = one_of(algorithm, "algorithm", ALGORITHMS)
     start = (_init(X, k, one_of(init, "init", INITS), make_rng(seed), w) if isinstance(init, str)
@@ -188,8 +189,7 @@ def _init(X, k, init, rng, w) -> np.ndarray:
     centroids = np.empty((k, X.shape[1]))
     centroids[0] = X[rng.choice(len(X), p=w / w.sum())]
     closest = ((X - centroids[0]) ** 2).sum(axis=1)  # D(x_i)²
-    n_trials = 2 + int(np.log(k))
-    x_sq = (X**2).sum(axis=1)  # ||x||², the same in every step: computed once
+    n_trials, x_sq = 2 + int(np.log(k)), (X**2).sum(axis=1)  # ||x||²: once for all steps
     for c in range(1, k):
         potential = w @ closest
         if potential <= 0:  # every point sits on a centroid
