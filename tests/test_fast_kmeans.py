@@ -4,6 +4,8 @@ each shortcut (margins, ties, codes, bins, palette skip) gives what a plain sear
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -192,6 +194,37 @@ def test_tree_query_matches_brute_force_on_one_thread_and_on_many(n):
     sq = _brute_sq(X, C)
     np.testing.assert_array_equal(index, np.argsort(sq, axis=1)[:, :3])  # no ties here
     np.testing.assert_allclose(dist, np.sqrt(np.sort(sq, axis=1)[:, :3]), rtol=1e-5)
+
+
+def _query_in_child(C, X, out):
+    from pykdtree.kdtree import KDTree
+
+    out.put(query(KDTree(C), X, 3)[1])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_tree_queries_still_answer_in_a_process_forked_after_the_parent_used_its_threads():
+    """A forked child has none of the parent's worker threads: without starting its own,
+    a large query would wait forever."""
+    import multiprocessing
+
+    from pykdtree.kdtree import KDTree
+
+    rng = np.random.default_rng(5)
+    C = rng.uniform(0, 255, size=(64, 3)).astype(np.float32)
+    X = rng.uniform(0, 255, size=(3 * SERIAL_QUERY, 3)).astype(np.float32)
+    expected = query(KDTree(C), X, 3)[1]  # the parent's two threads now exist
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    child = context.Process(target=_query_in_child, args=(C, X, out))
+    child.start()
+    try:
+        np.testing.assert_array_equal(out.get(timeout=60), expected)
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == 0
 
 
 @pytest.mark.parametrize("user_api", [None, "openmp", "blas"])

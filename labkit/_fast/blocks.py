@@ -6,6 +6,8 @@ points and centroids of one search share one float dtype (float32 or float64).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 #: Largest number of distances held at once in one (k, rows) block. 2**19 entries (2 MB in
@@ -52,9 +54,15 @@ def query(tree, X: np.ndarray, k: int):
 _THREADS = []  # the two worker threads of :func:`query`, started on first use
 
 
-def _cores() -> int:
-    import os
+def _forget_threads() -> None:  # a forked child has none of its parent's threads
+    _THREADS.clear()
 
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_threads)
+
+
+def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
 
