@@ -38,7 +38,7 @@ def query(tree, X: np.ndarray, k: int):
     colors at k = 256: 0.76 against 1.09 ms for 4,000 points, 4.8 against 8.7 ms for
     32,000, 13.6 against 26.4 ms for 94,000. The answers are the same either way."""
     X = np.ascontiguousarray(X)
-    if len(X) < SERIAL_QUERY or _cores() < 2:
+    if len(X) < SERIAL_QUERY or cores() < 2:
         with one_thread("openmp"):
             return tree.query(X, k=k)
 
@@ -62,7 +62,8 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_threads)
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The number of CPU cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
 

@@ -23,15 +23,14 @@ Functions trust their callers (``labkit.compress`` checks the arguments).
 from __future__ import annotations
 
 import io
-import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from labkit._fast.blocks import (TREE_MIN_K, label_sums, nearest, nearest_two, one_thread,
-                                 row_norms_sq)
+from labkit._fast.blocks import (TREE_MIN_K, cores, label_sums, nearest, nearest_two,
+                                 one_thread, row_norms_sq)
 from labkit._fast.lloyd import hamerly
 
 #: From this many pixels on, codes, sorting and encoding are split over two threads
@@ -132,8 +131,7 @@ class Palette:
 def _workers(n: int) -> int:
     if n < PARALLEL_PIXELS:
         return 1
-    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1)))
+    return max(1, min(2, cores()))
 
 
 def _parallel(function, pieces, workers: int):
