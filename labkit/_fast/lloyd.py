@@ -74,7 +74,9 @@ EACH_COSINE, EACH_GROWTH, EACH_MAX = 0.8, 1.5, 8.0
 #:   photos, more on two, SSE 0.5 % higher;
 #: - bounds on the 4 or 6 nearest centroids instead of 2 (replayed on a run's centroid
 #:   path): 40-50 % fewer searches, but each crossing point re-measures more distances;
-#:   about 3 % less work in all.
+#:   about 3 % less work in all;
+#: - neighbour lists refreshed every 4 or 8 steps only (the far bound widened by the
+#:   centroids' moves since): within the noise, the looser bound checks more colors.
 #: At k = 256 half of a photo's colors are almost as near a second centroid as their own
 #: (d2 - d1 <= 1 level), so every step re-measures or searches 15-25 % of them: that,
 #: times 25-45 steps, is the cost floor of an exact fixed point here.
