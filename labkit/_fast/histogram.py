@@ -55,9 +55,10 @@ BINS_PER_CLUSTER = 4
 #: ones it was measured no faster; 0.25-0.35 MP photos have 30 k-140 k), and when these
 #: outnumber its bins ``MEDIUM_GAIN`` times.
 MEDIUM_MIN_COLORS, MEDIUM_GAIN = 200_000, 2
-#: (Measured and dropped at 15 MP: handing the 6-bit level's labels down to the exact
-#: colors, each kept where the bin's margin exceeds twice the color's distance from the
-#: bin's mean (88 % of them): 49 ms against 37 ms for the full k = 16 scan.)
+# (Measured and dropped at 15 MP: handing the 6-bit level's labels down to the exact
+# colors, each kept where the bin's margin exceeds twice the color's distance from the
+# bin's mean (88 % of them): 49 ms against 37 ms for the full k = 16 scan.)
+
 #: k-means++ starts on the coarse bins (the best one is kept): 3 up to ``FEW_STARTS_K``
 #: clusters, 1 beyond (with many clusters the starts differ little and k-means++ costs k
 #: steps each).
