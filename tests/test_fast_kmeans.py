@@ -9,8 +9,8 @@ import os
 import numpy as np
 import pytest
 
-from labkit._fast.blocks import (SERIAL_QUERY, label_sums, nearest_two, one_thread, query,
-                                 row_norms_sq)
+from labkit._fast.blocks import (SERIAL_QUERY, can_split, cores, in_halves, label_sums,
+                                 nearest_two, one_thread, query, row_norms_sq)
 from labkit._fast.histogram import (coarse, encode, nearest_palette, of_image, refine,
                                     round_palette, small_pages)
 from labkit._fast.lloyd import hamerly
@@ -46,6 +46,17 @@ def test_hamerly_reaches_the_taught_fixed_point_from_the_same_start(photo_pixels
     np.testing.assert_allclose(fast.centroids, taught.centroids, atol=1e-6)
     assert fast.n_iter == taught.n_iter
     assert fast.inertia == pytest.approx(taught.inertia, rel=1e-12)
+
+
+def test_hamerly_in_two_halves_reaches_the_taught_fixed_point():
+    """Enough points (40k) that each E-step with the k-d tree runs in two threads."""
+    pixels = load_image("coffee").reshape(-1, 3)[::6].astype(np.float64)
+    start = init_centroids(pixels, 50, seed=2)
+    taught = kmeans(pixels, 50, init=start, tol=0)
+    fast = kmeans(pixels, 50, init=start, tol=0, algorithm="hamerly")
+    np.testing.assert_array_equal(fast.labels, taught.labels)
+    np.testing.assert_allclose(fast.centroids, taught.centroids, atol=1e-6)
+    assert fast.n_iter == taught.n_iter
 
 
 def test_hamerly_with_weights_matches_sklearn(photo_pixels):
@@ -194,6 +205,16 @@ def test_tree_query_matches_brute_force_on_one_thread_and_on_many(n):
     sq = _brute_sq(X, C)
     np.testing.assert_array_equal(index, np.argsort(sq, axis=1)[:, :3])  # no ties here
     np.testing.assert_allclose(dist, np.sqrt(np.sort(sq, axis=1)[:, :3]), rtol=1e-5)
+
+
+def test_halves_run_on_two_threads_that_do_not_split_again():
+    import threading
+
+    seen = in_halves(lambda rows: (rows, threading.get_ident(), can_split()), 11)
+    assert [part[0] for part in seen] == [slice(0, 5), slice(5, 11)]
+    assert all(part[1] != threading.get_ident() for part in seen)
+    assert not any(part[2] for part in seen)  # a nested query inside runs on its own thread
+    assert can_split() == (cores() >= 2)
 
 
 def _query_in_child(C, X, out):
