@@ -179,12 +179,17 @@ def code_colors(codes: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(big.view(np.uint8).reshape(-1, 4)[:, 1:])
 
 
-def _distinct(sorted_codes: np.ndarray):
-    """Distinct values of a sorted array and how often each occurs."""
+def _run_starts(sorted_codes: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
     first = np.empty(sorted_codes.size, dtype=bool)
     first[:1] = True
     np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    return np.flatnonzero(first)
+
+
+def _distinct(sorted_codes: np.ndarray):
+    """Distinct values of a sorted array and how often each occurs."""
+    starts = _run_starts(sorted_codes)
     counts = np.diff(np.append(starts, sorted_codes.size))
     return sorted_codes[starts], counts.astype(np.int64)
 
@@ -207,10 +212,7 @@ def of_image(img: np.ndarray) -> Histogram:
         codes = np.concatenate([c for c, _ in parts])
         order = np.argsort(codes, kind="stable")
         codes, counts = codes[order], np.concatenate([n for _, n in parts])[order]
-        first = np.empty(codes.size, dtype=bool)
-        first[:1] = True
-        np.not_equal(codes[1:], codes[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
+        starts = _run_starts(codes)
         codes, counts = codes[starts], np.add.reduceat(counts, starts)
     colors = code_colors(codes)
     return Histogram(shape=img.shape[:2], pixel_codes=pixel_codes, codes=codes,
