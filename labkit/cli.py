@@ -96,7 +96,8 @@ def cmd_compress(args: argparse.Namespace) -> None:
         save_image(q.image, args.output, overwrite=args.overwrite, inputs=args.inputs)
         kind = SAVE_FORMATS[suffix]
     print(f"wrote {args.output} ({kind}, {_size(args.output.stat().st_size)}): "
-          f"{q.n_colors} colors, {q.bits_per_pixel} bits per pixel "
+          f"{q.n_colors} color{'s' * (q.n_colors != 1)}, {q.bits_per_pixel} "
+          f"bit{'s' * (q.bits_per_pixel != 1)} per pixel "
           f"({q.compression_ratio:.1f}x fewer than 24-bit RGB), MSE {q.mse:.1f}")
 
 

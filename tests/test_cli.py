@@ -47,6 +47,15 @@ def test_compress_writes_an_indexed_png_with_at_most_k_colors(tmp_path, photo_fi
     assert "MSE" in proc.stdout and proc.stderr == ""
 
 
+def test_compress_of_a_one_color_image_says_so_in_the_singular(tmp_path):
+    photo, out = tmp_path / "flat.png", tmp_path / "out.png"
+    Image.fromarray(np.full((4, 5, 3), 90, dtype=np.uint8)).save(photo)
+    proc = run_cli("compress", photo, "-k", 4, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "only 1 distinct color, fewer than k=4: the palette holds that color" in proc.stderr
+    assert ": 1 color, 1 bit per pixel (24.0x fewer" in proc.stdout
+
+
 def test_compress_output_matches_the_library_call(tmp_path, photo_file):
     out = tmp_path / "out.png"
     assert main(["compress", str(photo_file), "-k", "5", "-o", str(out), "--seed", "3"]) == 0
