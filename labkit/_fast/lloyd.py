@@ -7,7 +7,8 @@ the labels stop changing or every centroid moves less than ``tol``), with these 
   centroid) - (distance to its nearest one). When the centroids move by s_j, the margin
   shrinks by at most s_own + max_{j ≠ own} s_j (triangle inequality); a point whose margin
   stays positive keeps its label, and the E-step only revisits the others.
-- *Many centroids* (from ``blocks.TREE_MIN_K``, where the E-step is a k-d tree query):
+- *Many centroids* (from ``blocks.TREE_MIN_K``, where the E-step is a k-d tree query,
+  with at least ``NEAR_MIN_POINTS`` points per centroid):
   Drake's variant with two lower bounds (the second-nearest centroid, every other one),
   the latter lowered by the largest shift among the own centroid's ``NEIGHBOURS``
   nearest centroids only (the farther ones are at least ``far - upper`` away); points
@@ -81,6 +82,13 @@ EACH_COSINE, EACH_GROWTH, EACH_MAX = 0.8, 1.5, 8.0
 #: (d2 - d1 <= 1 level), so every step re-measures or searches 15-25 % of them: that,
 #: times 25-45 steps, is the cost floor of an exact fixed point here.
 NEIGHBOURS = 16
+#: The neighbour bounds are used only from this many points per centroid on: with fewer
+#: (the 5-bit bins that start k = 256: 5-16 per centroid) the plain bound is faster, the
+#: neighbour lists costing more than the searches they save. Measured at k = 256, ten
+#: iterations on the bins of the bundled photos: 1.8-7.9 ms against 3.8-10.9 ms; at 32
+#: points per centroid even; on the exact colors (130-440 per centroid) the neighbour
+#: bounds win (coffee 175 against 216 ms) or tie. The same labels either way.
+NEAR_MIN_POINTS = 32
 #: With many centroids, from this many points on, each E-step runs in two halves on two
 #: threads (``blocks.in_halves``): the bound updates, re-measures and tree searches of
 #: one half release the GIL while the other's run. Measured at k = 256 on the bundled
@@ -163,7 +171,8 @@ def hamerly(X, centroids, weights, *, max_iter: int, tol: float, dtype=np.float6
     total_sq = float(weights @ x_sq)  # sum_i w_i ||x_i||², for the inertia
     bound = slack(x_sq, dtype, k)
     centroids = np.array(centroids, dtype=np.float64)
-    near = k >= max(TREE_MIN_K, NEIGHBOURS + 2)  # neighbour bounds pay with the tree only
+    # Neighbour bounds pay with the tree only, and with enough points per centroid.
+    near = k >= max(TREE_MIN_K, NEIGHBOURS + 2) and len(X) >= NEAR_MIN_POINTS * k
     if near:
         labels, second, upper, lower2, lower = nearest_three(X_dist, centroids, x_sq)
     else:
