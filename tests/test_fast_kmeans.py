@@ -48,25 +48,15 @@ def test_hamerly_reaches_the_taught_fixed_point_from_the_same_start(photo_pixels
     assert fast.inertia == pytest.approx(taught.inertia, rel=1e-12)
 
 
-def test_hamerly_with_many_centroids_and_few_points_each_reaches_the_taught_fixed_point(
-        photo_pixels):
-    """k = 60 on 1,600 points: the k-d tree with the plain bound (too few points per
-    centroid for the neighbour bounds)."""
-    pixels = photo_pixels[::10]
-    start = init_centroids(pixels, 60, seed=4)
-    taught = kmeans(pixels, 60, init=start, tol=0)
-    fast = kmeans(pixels, 60, init=start, tol=0, algorithm="hamerly")
-    np.testing.assert_array_equal(fast.labels, taught.labels)
-    np.testing.assert_allclose(fast.centroids, taught.centroids, atol=1e-6)
-    assert fast.n_iter == taught.n_iter
-
-
-def test_hamerly_in_two_halves_reaches_the_taught_fixed_point():
-    """Enough points (40k) that each E-step with the k-d tree runs in two threads."""
-    pixels = load_image("coffee").reshape(-1, 3)[::6].astype(np.float64)
-    start = init_centroids(pixels, 50, seed=2)
-    taught = kmeans(pixels, 50, init=start, tol=0)
-    fast = kmeans(pixels, 50, init=start, tol=0, algorithm="hamerly")
+@pytest.mark.parametrize("step, k", [
+    (150, 60),  # 1,600 points: the k-d tree with the plain bound (too few per centroid)
+    (6, 50),  # 40k points: the neighbour bounds, each E-step in two halves on two threads
+])
+def test_hamerly_with_the_tree_reaches_the_taught_fixed_point(step, k):
+    pixels = load_image("coffee").reshape(-1, 3)[::step].astype(np.float64)
+    start = init_centroids(pixels, k, seed=2)
+    taught = kmeans(pixels, k, init=start, tol=0)
+    fast = kmeans(pixels, k, init=start, tol=0, algorithm="hamerly")
     np.testing.assert_array_equal(fast.labels, taught.labels)
     np.testing.assert_allclose(fast.centroids, taught.centroids, atol=1e-6)
     assert fast.n_iter == taught.n_iter
