@@ -202,10 +202,8 @@ def _fit_palette(hist, k, init, rng, bar, stacklevel):
     """Steps 1-3 of :func:`compress` on a histogram (a ``histogram.Palette``)."""
     m = len(hist.codes)
     if m < k:
-        these = "that color" if m == 1 else f"those {m} colors"
-        warnings.warn(f"the image has only {m} distinct color{'s' * (m != 1)}, fewer than "
-                      f"k={k}: the palette holds {these}", UserWarning,
-                      stacklevel=stacklevel + 1)
+        warnings.warn(f"the image has only {m} distinct color{'s' * (m != 1)}, fewer than k={k}:"
+                      " the palette is the image's own", UserWarning, stacklevel=stacklevel + 1)
     if m <= k:
         return histogram.round_palette(hist, histogram.every_color(hist))
     with histogram.threads(k, hist.n_pixels):  # one thread for short steps

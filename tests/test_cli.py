@@ -52,7 +52,7 @@ def test_compress_of_a_one_color_image_says_so_in_the_singular(tmp_path):
     Image.fromarray(np.full((4, 5, 3), 90, dtype=np.uint8)).save(photo)
     proc = run_cli("compress", photo, "-k", 4, "-o", out)
     assert proc.returncode == 0, proc.stderr
-    assert "only 1 distinct color, fewer than k=4: the palette holds that color" in proc.stderr
+    assert "only 1 distinct color, fewer than k=4: the palette is the image's own" in proc.stderr
     assert ": 1 color, 1 bit per pixel (24.0x fewer" in proc.stdout
 
 

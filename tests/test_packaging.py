@@ -64,3 +64,12 @@ def test_ci_constraints_pin_every_declared_dependency():
             pins[name.strip().lower().replace("_", "-")] = version.strip()
     missing = [n for n in _pyproject_requirements() if n.replace("_", "-") not in pins]
     assert missing == []
+
+
+def test_every_module_of_the_taught_layer_reads_in_at_most_300_lines():
+    """README: "Taught layer, one idea per module (each ≤ 300 lines)"; the speed-ups
+    belong in the private engine (labkit/_fast/), not in the modules students read."""
+    taught = [p for p in (ROOT / "labkit").glob("*.py") if not p.name.startswith("_")]
+    assert len(taught) > 20
+    long = {p.name: n for p in taught if (n := len(p.read_text().splitlines())) > 300}
+    assert not long, f"taught modules over 300 lines: {long}"
