@@ -218,6 +218,8 @@ def test_halves_run_on_two_threads_that_do_not_split_again():
     assert all(part[1] != threading.get_ident() for part in seen)
     assert not any(part[2] for part in seen)  # a nested query inside runs on its own thread
     assert can_split() == (cores() >= 2)
+    parted = in_halves(lambda rows: rows, 11, 3)  # parted elsewhere than in the middle
+    assert parted == [slice(0, 3), slice(3, 11)]
 
 
 def _query_in_child(C, X, out):

@@ -46,11 +46,12 @@ def query(tree, X: np.ndarray, k: int):
     return np.concatenate([d1, d2]), np.concatenate([i1, i2])
 
 
-def in_halves(function, n: int) -> list:
-    """``[function(rows) for rows in (the first half of range(n), the second)]``, each
-    half on its own thread, where OpenMP runs one thread and a nested call does not split
-    again (:func:`can_split` is False there). ``function`` must write only its own rows:
-    for work that releases the GIL (NumPy on large arrays, pykdtree's searches)."""
+def in_halves(function, n: int, at: int | None = None) -> list:
+    """``[function(rows) for rows in (range(0, at), range(at, n))]`` (``at``: n // 2 by
+    default), each part on its own thread, where OpenMP runs one thread and a nested call
+    does not split again (:func:`can_split` is False there). ``function`` must write only
+    its own rows: for work that releases the GIL (NumPy on large arrays, pykdtree's
+    searches)."""
     def run(rows):
         _LOCAL.worker = True
         try:
@@ -59,7 +60,7 @@ def in_halves(function, n: int) -> list:
         finally:
             _LOCAL.worker = False
 
-    half = n // 2
+    half = n // 2 if at is None else at
     return list(_pool().map(run, [slice(0, half), slice(half, n)]))
 
 
