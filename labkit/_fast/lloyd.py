@@ -185,7 +185,7 @@ def hamerly(X, centroids, weights, *, max_iter: int, tol: float, dtype=np.float6
     near = k >= max(TREE_MIN_K, NEIGHBOURS + 2) and len(X) >= NEAR_MIN_POINTS * k
     if near:
         labels, second, upper, lower2, lower = nearest_three(X_dist, centroids, x_sq)
-        split = len(X) // 2  # where the E-step's two halves part (see even_split)
+        split = None  # where the E-step's two halves part: mid-way, then see even_split
     else:
         labels, upper, margin = nearest_two(X_dist, centroids, x_sq)
         margin -= upper
@@ -231,10 +231,11 @@ def hamerly(X, centroids, weights, *, max_iter: int, tol: float, dtype=np.float6
                     bounds[rows][check] = new
                 return check + rows.start, found
 
-            parts = (in_halves(e_step, len(X), split) if len(X) >= SPLIT_POINTS and can_split()
-                     else [e_step(slice(0, len(X)))])
+            halves = len(X) >= SPLIT_POINTS and can_split()
+            parts = in_halves(e_step, len(X), split) if halves else [e_step(slice(0, len(X)))]
             check = np.concatenate([part[0] for part in parts])
-            split = even_split(len(X), check)  # for the next step
+            if halves:
+                split = even_split(len(X), check)  # for the next step
             new_labels = np.concatenate([part[1] for part in parts])
         else:
             # A margin shrinks by at most the shift of the point's own centroid plus the
